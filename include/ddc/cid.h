@@ -49,7 +49,7 @@ class Cid {
   static Cid Of(Codec codec, std::string_view bytes);
 
   // Parses the string form. Every failure names what is wrong and where, e.g.
-  // "cid: unsupported multibase prefix 'z' (ddc CIDs use base32 'b')".
+  // "cid: unsupported multibase prefix 'z' (base58btc; ddc CIDs use base32 'b')".
   static Result<Cid> Parse(std::string_view text);
   // Parses the binary form; the whole span must be one CID.
   static Result<Cid> FromBytes(std::span<const uint8_t> bytes);

@@ -1,0 +1,184 @@
+// StoreImpl: the Store of include/ddc/store.h.
+//
+// Write path (LevelDB-style group commit): each PutBlobs call hashes and compresses its blobs on
+// the calling thread, then queues a Writer. The writer at the front of the queue becomes the
+// leader: it takes the queued writers (up to group_commit_bytes), drops the mutex, encodes
+// their records into the buffer allocated at open, writes them with one write (plus one
+// fdatasync in Durability::kSyncEveryGroup), inserts them into the index and wakes the group.
+// Only the leader touches the "leader state" below, so no lock guards it during I/O.
+//
+// After a failed write or sync the store stops accepting writes (Status::Failed naming the
+// first error): what reached the file is unknown, and reopening recovers a consistent log.
+// Reads keep working.
+//
+// Lock order: mu_ -> sync_mu_ -> segments_mu_ / index_mu_ (the last two are never nested).
+#ifndef DDC_ENGINE_STORE_STORE_IMPL_H_
+#define DDC_ENGINE_STORE_STORE_IMPL_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "ddc/store.h"
+#include "engine/index/cid_index.h"
+#include "engine/index/snapshot.h"
+#include "engine/io/file_system.h"
+#include "engine/log/format.h"
+
+namespace ddc {
+
+class StoreImpl final : public Store {
+ public:
+  static Result<std::unique_ptr<Store>> Open(const Options& options);
+  ~StoreImpl() override;
+
+  Status Close() override;
+  Result<Cid> PutBlob(std::span<const uint8_t> bytes) override;
+  std::vector<Result<Cid>> PutBlobs(std::span<const std::span<const uint8_t>> blobs) override;
+  Result<std::string> Get(const Cid& cid) override;
+  Result<bool> Contains(const Cid& cid) override;
+  std::vector<Result<std::string>> MultiGet(std::span<const Cid> cids) override;
+  Status Sync() override;
+  StoreStats Stats() override;
+  std::unique_ptr<RecordIterator> NewIterator() override;
+
+  // A blob after hashing and compression, ready for the writer.
+  struct Prepared {
+    Cid cid;
+    std::span<const uint8_t> stored;  // The caller's bytes or `compressed`.
+    std::string compressed;
+    uint32_t raw_length = 0;
+    uint8_t flags = 0;
+    Status status;                    // Non-OK: rejected before writing.
+    bool dedup = false;
+  };
+
+  // Everything iterators and tools need to walk the log as of now.
+  struct LogView {
+    std::vector<std::pair<uint32_t, std::shared_ptr<io::File>>> segments;  // In id order.
+    uint32_t end_segment = 0;
+    uint64_t end_offset = 0;
+    uint64_t first_sequence = 1;
+  };
+  LogView SnapshotLogView();
+
+ private:
+  struct Writer {
+    std::span<Prepared> blobs;
+    uint64_t bytes = 0;
+    bool done = false;
+    std::condition_variable cv;
+  };
+
+  explicit StoreImpl(const Options& options);
+
+  // Open (store_open.cc).
+  Status OpenOrCreate();
+  Status CreateNew();
+  Status LoadSegments(std::vector<uint32_t> ids);
+  Status TryLoadSnapshot(uint32_t* start_segment, uint64_t* start_offset);
+  Status Replay(uint32_t start_segment, uint64_t start_offset);
+  void Note(const std::string& line);
+  void Log(const std::string& line) const;
+
+  // Writes (store_write.cc).
+  void Prepare(std::span<const uint8_t> bytes, Prepared* out) const;
+  void CommitGroup(std::unique_lock<std::mutex>& lock, Writer* leader);
+  Status WriteGroup(const std::vector<Writer*>& group);
+  Status FlushBuffer(bool sync);
+  Status RollSegment();
+  Status SyncActive();
+  void MaybeStartSnapshot();
+  Status WriteSnapshotNow();
+  void SyncLoop();
+  void SetFailed(const Status& error);
+
+  // Reads (store_read.cc).
+  std::shared_ptr<io::File> SegmentFile(uint32_t id) const;
+  // Up to a few index candidates for a CID (almost always 0 or 1).
+  std::vector<index::Location> Candidates(const Cid& cid) const;
+  // Reads and verifies the record at `loc`; NotFound when its key is not `cid` (a tag
+  // collision), else its value.
+  Result<std::string> ReadRecord(const Cid& cid, const index::Location& loc,
+                                 bool want_value) const;
+  Result<std::string> VerifyRecordBytes(const Cid& cid, const index::Location& loc,
+                                        std::string&& bytes, bool want_value) const;
+  Result<std::optional<index::Location>> Find(const Cid& cid) const;
+  Status CheckOpen() const;
+
+  // Constant after Open.
+  const Options options_;
+  io::FileSystem* fs_ = nullptr;
+  std::string dir_;
+  log::StoreId store_id_{};
+  std::unique_ptr<io::FileLock> lock_;
+  uint64_t buffer_capacity_ = 0;
+  std::string recovery_;  // What open did; "clean" when nothing.
+
+  // Guarded by mu_.
+  std::mutex mu_;
+  std::deque<Writer*> writers_;
+  Status failed_;                 // Non-OK once a write or sync failed.
+  uint32_t committed_segment_ = 0;  // End of the acknowledged log, for iterators.
+  uint64_t committed_offset_ = 0;
+
+  // Leader state: touched only by the current group leader (or by Open/Close alone).
+  std::unique_ptr<uint8_t[]> buffer_;
+  uint64_t buffer_used_ = 0;
+  uint64_t buffer_offset_ = 0;    // File offset of buffer_[0].
+  uint32_t active_segment_ = 0;
+  std::shared_ptr<io::File> active_file_;
+  uint64_t write_offset_ = 0;     // End of data written to the active segment.
+  uint64_t next_sequence_ = 1;
+  uint32_t last_segment_ = 0;     // Location of the last record (for snapshots).
+  uint32_t last_offset_ = 0;
+  std::atomic<uint64_t> logical_bytes_{0};  // Written by the leader, read by Stats().
+  std::atomic<uint64_t> log_bytes_{0};
+  uint64_t bytes_since_snapshot_ = 0;
+  std::vector<std::pair<uint64_t, index::Location>> pending_;  // Index inserts of the group.
+  std::unordered_map<Cid, bool> group_seen_;                   // CIDs in the group so far.
+
+  // Guarded by sync_mu_ (and the atomics readable without it).
+  std::mutex sync_mu_;
+  std::atomic<uint64_t> synced_offset_{0};  // Of the active segment.
+  std::atomic<uint64_t> written_offset_{0}; // Of the active segment, for the sync thread.
+
+  // Guarded by segments_mu_.
+  mutable std::shared_mutex segments_mu_;
+  std::vector<std::shared_ptr<io::File>> segments_;  // Indexed by segment id.
+  uint32_t first_segment_ = 1;
+  uint64_t first_sequence_ = 1;
+
+  // Guarded by index_mu_.
+  mutable std::shared_mutex index_mu_;
+  index::CidIndex index_;
+
+  // Background work.
+  std::thread sync_thread_;
+  std::mutex sync_thread_mu_;
+  std::condition_variable sync_thread_cv_;
+  bool stop_sync_thread_ = false;  // Guarded by sync_thread_mu_.
+  std::thread snapshot_thread_;
+  std::atomic<bool> snapshot_running_{false};
+  std::atomic<bool> closed_{false};
+  bool open_done_ = false;
+
+  // Statistics.
+  mutable std::atomic<uint64_t> stat_puts_{0}, stat_dedup_{0}, stat_gets_{0}, stat_groups_{0},
+      stat_syncs_{0}, stat_compressed_{0}, stat_snapshots_{0};
+  uint64_t stat_replayed_ = 0;
+  bool stat_from_snapshot_ = false;
+};
+
+}  // namespace ddc
+
+#endif  // DDC_ENGINE_STORE_STORE_IMPL_H_

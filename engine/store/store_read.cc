@@ -1,0 +1,324 @@
+// The read path: index lookups, verified positional reads, batched MultiGet, iteration, stats.
+#include <algorithm>
+#include <cstring>
+
+#include "engine/base/macros.h"
+#include "engine/log/segment_reader.h"
+#include "engine/store/compression.h"
+#include "engine/store/store_impl.h"
+
+namespace ddc {
+
+std::shared_ptr<io::File> StoreImpl::SegmentFile(uint32_t id) const {
+  std::shared_lock<std::shared_mutex> lock(segments_mu_);
+  return id < segments_.size() ? segments_[id] : nullptr;
+}
+
+std::vector<index::Location> StoreImpl::Candidates(const Cid& cid) const {
+  std::vector<index::Location> out;
+  const uint64_t tag = index::CidIndex::Tag(cid);
+  std::shared_lock<std::shared_mutex> lock(index_mu_);
+  index_.ForEachCandidate(tag, [&](const index::Location& loc) {
+    out.push_back(loc);
+    return false;
+  });
+  return out;
+}
+
+Result<std::string> StoreImpl::VerifyRecordBytes(const Cid& cid, const index::Location& loc,
+                                                 std::string&& bytes, bool want_value) const {
+  const std::string where =
+      log::SegmentFileName(loc.segment) + " offset " + std::to_string(loc.offset);
+  const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
+  auto header = log::DecodeRecordHeader(std::span(p, bytes.size()));
+  if (!header.ok()) return header.status().WithContext(where);
+  const auto key = cid.ToBytes();
+  if (header->key_length != key.size() ||
+      std::memcmp(p + log::kRecordHeaderBytes, key.data(), key.size()) != 0) {
+    // Another CID with the same 48-bit tag, or a genuine mismatch: the caller tries the next
+    // candidate.
+    return Status::NotFound(cid.ToString());
+  }
+  if (!want_value) return std::string();
+  if (header->on_disk_bytes() != loc.length) {
+    return Status::Corruption(where + ": record length " +
+                              std::to_string(header->on_disk_bytes()) + ", index says " +
+                              std::to_string(loc.length));
+  }
+  std::span<const uint8_t> all(p + log::kRecordHeaderBytes, bytes.size() - log::kRecordHeaderBytes);
+  std::span<const uint8_t> k = all.first(header->key_length);
+  std::span<const uint8_t> v = all.subspan(header->key_length);
+  if (log::BodyChecksum(k, v) != header->body_checksum) {
+    return Status::Corruption(where + ": record body checksum mismatch for " + cid.ToString());
+  }
+  if ((header->flags & log::kFlagZstd) != 0) {
+    std::string out;
+    DDC_RETURN_IF_ERROR(Decompress(v, header->raw_length, &out).WithContext(where));
+    return out;
+  }
+  bytes.erase(0, log::kRecordHeaderBytes + header->key_length);
+  return std::move(bytes);
+}
+
+Result<std::string> StoreImpl::ReadRecord(const Cid& cid, const index::Location& loc,
+                                          bool want_value) const {
+  std::shared_ptr<io::File> file = SegmentFile(loc.segment);
+  if (file == nullptr) {
+    return Status::Corruption("index points at missing " + log::SegmentFileName(loc.segment));
+  }
+  const size_t n = want_value ? loc.length : log::kRecordHeaderBytes + Cid::kBinaryBytes;
+  std::string bytes(std::min<size_t>(n, loc.length), '\0');
+  DDC_ASSIGN_OR_RETURN(
+      size_t got, file->Read(loc.offset, std::span(reinterpret_cast<uint8_t*>(bytes.data()),
+                                                   bytes.size())));
+  if (got != bytes.size()) {
+    return Status::Corruption(log::SegmentFileName(loc.segment) + " offset " +
+                              std::to_string(loc.offset) + ": record cut short (" +
+                              std::to_string(got) + " of " + std::to_string(bytes.size()) +
+                              " bytes)");
+  }
+  return VerifyRecordBytes(cid, loc, std::move(bytes), want_value);
+}
+
+Result<std::optional<index::Location>> StoreImpl::Find(const Cid& cid) const {
+  for (const index::Location& loc : Candidates(cid)) {
+    auto r = ReadRecord(cid, loc, /*want_value=*/false);
+    if (r.ok()) return std::optional<index::Location>(loc);
+    if (!r.status().IsNotFound()) return r.status();
+  }
+  return std::optional<index::Location>();
+}
+
+Result<std::string> StoreImpl::Get(const Cid& cid) {
+  DDC_RETURN_IF_ERROR(CheckOpen());
+  stat_gets_.fetch_add(1, std::memory_order_relaxed);
+  for (const index::Location& loc : Candidates(cid)) {
+    auto r = ReadRecord(cid, loc, /*want_value=*/true);
+    if (r.ok() || !r.status().IsNotFound()) return r;
+  }
+  return Status::NotFound(cid.ToString());
+}
+
+Result<bool> StoreImpl::Contains(const Cid& cid) {
+  DDC_RETURN_IF_ERROR(CheckOpen());
+  DDC_ASSIGN_OR_RETURN(auto found, Find(cid));
+  return found.has_value();
+}
+
+std::vector<Result<std::string>> StoreImpl::MultiGet(std::span<const Cid> cids) {
+  std::vector<Result<std::string>> results;
+  results.reserve(cids.size());
+  Status precondition = CheckOpen();
+  if (precondition.ok() && cids.size() > kMaxMultiGet) {
+    precondition = Status::InvalidArgument("MultiGet of " + std::to_string(cids.size()) +
+                                           " CIDs exceeds kMaxMultiGet (" +
+                                           std::to_string(kMaxMultiGet) + ")");
+  }
+  if (!precondition.ok()) {
+    for (size_t i = 0; i < cids.size(); ++i) results.emplace_back(precondition);
+    return results;
+  }
+  stat_gets_.fetch_add(cids.size(), std::memory_order_relaxed);
+  // First candidate of each CID; the rare CID with none is NotFound straight away.
+  struct Pending {
+    size_t index;
+    index::Location loc;
+    std::string bytes;
+  };
+  std::vector<Pending> pending;
+  pending.reserve(cids.size());
+  std::vector<bool> resolved(cids.size(), false);
+  for (size_t i = 0; i < cids.size(); ++i) {
+    results.emplace_back(Status::NotFound(cids[i].ToString()));
+    auto c = Candidates(cids[i]);
+    if (!c.empty()) pending.push_back(Pending{i, c.front(), std::string()});
+  }
+  // One batch per segment file, issued together (io_uring submits them in one call).
+  std::sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
+    return a.loc.segment != b.loc.segment ? a.loc.segment < b.loc.segment
+                                          : a.loc.offset < b.loc.offset;
+  });
+  std::vector<io::ReadOp> ops;
+  ops.reserve(pending.size());
+  for (size_t begin = 0; begin < pending.size();) {
+    size_t end = begin;
+    while (end < pending.size() && pending[end].loc.segment == pending[begin].loc.segment) ++end;
+    std::shared_ptr<io::File> file = SegmentFile(pending[begin].loc.segment);
+    ops.clear();
+    for (size_t j = begin; j < end; ++j) {
+      pending[j].bytes.assign(pending[j].loc.length, '\0');
+      io::ReadOp op;
+      op.offset = pending[j].loc.offset;
+      op.buffer = std::span(reinterpret_cast<uint8_t*>(pending[j].bytes.data()),
+                            pending[j].bytes.size());
+      ops.push_back(std::move(op));
+    }
+    Status batch = file == nullptr ? Status::Corruption("index points at missing " +
+                                                        log::SegmentFileName(
+                                                            pending[begin].loc.segment))
+                                   : file->ReadBatch(ops);
+    for (size_t j = begin; j < end; ++j) {
+      Pending& p = pending[j];
+      const io::ReadOp& op = ops[j - begin];
+      const Cid& cid = cids[p.index];
+      if (!batch.ok()) {
+        results[p.index] = batch;
+      } else if (!op.status.ok()) {
+        results[p.index] = op.status;
+      } else if (op.bytes_read != p.bytes.size()) {
+        results[p.index] = Status::Corruption(log::SegmentFileName(p.loc.segment) + " offset " +
+                                              std::to_string(p.loc.offset) +
+                                              ": record cut short");
+      } else {
+        auto r = VerifyRecordBytes(cid, p.loc, std::move(p.bytes), /*want_value=*/true);
+        // A tag collision on the first candidate: fall back to the full lookup.
+        results[p.index] = r.ok() || !r.status().IsNotFound() ? std::move(r) : Get(cid);
+      }
+    }
+    begin = end;
+  }
+  return results;
+}
+
+StoreStats StoreImpl::Stats() {
+  StoreStats s;
+  {
+    std::shared_lock<std::shared_mutex> lock(index_mu_);
+    s.records = index_.size();
+    s.index_bytes = index_.memory_bytes();
+  }
+  {
+    std::shared_lock<std::shared_mutex> lock(segments_mu_);
+    for (const auto& f : segments_) s.segments += f != nullptr ? 1 : 0;
+  }
+  s.index_bytes_per_record =
+      s.records == 0 ? 0.0 : static_cast<double>(s.index_bytes) / static_cast<double>(s.records);
+  s.logical_bytes = logical_bytes_.load();
+  s.log_bytes = log_bytes_.load();
+  s.puts = stat_puts_.load();
+  s.dedup_hits = stat_dedup_.load();
+  s.gets = stat_gets_.load();
+  s.group_commits = stat_groups_.load();
+  s.syncs = stat_syncs_.load();
+  s.compressed_records = stat_compressed_.load();
+  s.snapshots_written = stat_snapshots_.load();
+  s.replayed_records = stat_replayed_;
+  s.opened_from_snapshot = stat_from_snapshot_;
+  s.io_backend = fs_->Name();
+  s.recovery = recovery_;
+  return s;
+}
+
+StoreImpl::LogView StoreImpl::SnapshotLogView() {
+  LogView view;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    view.end_segment = committed_segment_;
+    view.end_offset = committed_offset_;
+  }
+  std::shared_lock<std::shared_mutex> lock(segments_mu_);
+  for (uint32_t id = first_segment_; id <= view.end_segment && id < segments_.size(); ++id) {
+    view.segments.emplace_back(id, segments_[id]);
+  }
+  view.first_sequence = first_sequence_;
+  return view;
+}
+
+namespace {
+
+class StoreIterator final : public RecordIterator {
+ public:
+  explicit StoreIterator(StoreImpl::LogView view) : view_(std::move(view)) {}
+
+  void SeekToFirst() override {
+    status_ = Status::OK();
+    pos_ = 0;
+    valid_ = false;
+    reader_.reset();
+    next_sequence_ = view_.first_sequence;
+    Advance();
+  }
+  bool Valid() const override { return valid_; }
+  void Next() override { Advance(); }
+  const Cid& cid() const override { return cid_; }
+  std::string_view value() const override { return value_; }
+  uint32_t segment() const override { return segment_; }
+  uint64_t offset() const override { return offset_; }
+  Status status() const override { return status_; }
+
+ private:
+  void Advance() {
+    valid_ = false;
+    while (pos_ < view_.segments.size()) {
+      auto& [id, file] = view_.segments[pos_];
+      if (reader_ == nullptr) {
+        if (file == nullptr) {
+          status_ = Status::Corruption(log::SegmentFileName(id) + " is missing");
+          return;
+        }
+        uint64_t end = view_.end_offset;
+        if (id != view_.end_segment) {
+          auto size = file->Size();
+          if (!size.ok()) {
+            status_ = size.status();
+            return;
+          }
+          end = *size;
+        }
+        reader_ = std::make_unique<log::SegmentReader>(file.get(), log::SegmentFileName(id),
+                                                       log::kSegmentHeaderBytes, end,
+                                                       next_sequence_);
+      }
+      log::ScannedRecord rec;
+      if (reader_->Next(&rec)) {
+        auto cid = Cid::FromBytes(rec.key);
+        if (!cid.ok()) {
+          status_ = Status::Corruption(log::SegmentFileName(id) + " offset " +
+                                       std::to_string(rec.offset) + ": key is not a CID");
+          return;
+        }
+        cid_ = *cid;
+        segment_ = id;
+        offset_ = rec.offset;
+        if ((rec.header.flags & log::kFlagZstd) != 0) {
+          Status s = Decompress(rec.value, rec.header.raw_length, &value_);
+          if (!s.ok()) {
+            status_ = s.WithContext(log::SegmentFileName(id) + " offset " +
+                                    std::to_string(rec.offset));
+            return;
+          }
+        } else {
+          value_.assign(reinterpret_cast<const char*>(rec.value.data()), rec.value.size());
+        }
+        valid_ = true;
+        return;
+      }
+      if (reader_->stop() != log::SegmentReader::Stop::kCleanEnd) {
+        status_ = reader_->status();
+        return;
+      }
+      next_sequence_ = reader_->next_sequence();
+      reader_.reset();
+      ++pos_;
+    }
+  }
+
+  StoreImpl::LogView view_;
+  size_t pos_ = 0;
+  std::unique_ptr<log::SegmentReader> reader_;
+  uint64_t next_sequence_ = 1;
+  bool valid_ = false;
+  Cid cid_;
+  std::string value_;
+  uint32_t segment_ = 0;
+  uint64_t offset_ = 0;
+  Status status_;
+};
+
+}  // namespace
+
+std::unique_ptr<RecordIterator> StoreImpl::NewIterator() {
+  return std::make_unique<StoreIterator>(SnapshotLogView());
+}
+
+}  // namespace ddc

@@ -1,0 +1,395 @@
+// The write path: preparation on the caller's thread, group commit by a leader, segment
+// rollover, syncing and index snapshots.
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+
+#include "engine/base/macros.h"
+#include "engine/log/segment.h"
+#include "engine/store/compression.h"
+#include "engine/store/store_impl.h"
+
+namespace ddc {
+namespace {
+constexpr uint64_t kCidKeyBytes = Cid::kBinaryBytes;
+static_assert(kCidKeyBytes <= log::kMaxKeyBytes);
+}  // namespace
+
+Status StoreImpl::CheckOpen() const {
+  if (closed_.load(std::memory_order_acquire)) return Status::Failed("store is closed");
+  return Status::OK();
+}
+
+void StoreImpl::Prepare(std::span<const uint8_t> bytes, Prepared* out) const {
+  if (bytes.size() > options_.max_record_bytes) {
+    out->status = Status::InvalidArgument("blob of " + std::to_string(bytes.size()) +
+                                          " bytes exceeds max_record_bytes (" +
+                                          std::to_string(options_.max_record_bytes) + ")");
+    return;
+  }
+  out->cid = Cid::Of(Codec::kRaw, bytes);
+  out->raw_length = static_cast<uint32_t>(bytes.size());
+  out->stored = bytes;
+  if (options_.compression == Compression::kAuto && MaybeCompress(bytes, &out->compressed)) {
+    out->stored = std::span(reinterpret_cast<const uint8_t*>(out->compressed.data()),
+                            out->compressed.size());
+    out->flags = log::kFlagZstd;
+  }
+}
+
+Result<Cid> StoreImpl::PutBlob(std::span<const uint8_t> bytes) {
+  std::span<const uint8_t> one[1] = {bytes};
+  std::vector<Result<Cid>> r = PutBlobs(one);
+  return std::move(r[0]);
+}
+
+std::vector<Result<Cid>> StoreImpl::PutBlobs(std::span<const std::span<const uint8_t>> blobs) {
+  std::vector<Result<Cid>> results;
+  results.reserve(blobs.size());
+  if (Status s = CheckOpen(); !s.ok()) {
+    for (size_t i = 0; i < blobs.size(); ++i) results.emplace_back(s);
+    return results;
+  }
+  std::vector<Prepared> prepared(blobs.size());
+  for (size_t i = 0; i < blobs.size(); ++i) Prepare(blobs[i], &prepared[i]);
+  // A call larger than kMaxGroupRecords goes through the queue in slices, so that a group
+  // never exceeds the writer's fixed-size bookkeeping.
+  for (size_t begin = 0; begin < prepared.size(); begin += kMaxGroupRecords) {
+    const size_t n = std::min<size_t>(kMaxGroupRecords, prepared.size() - begin);
+    Writer w;
+    w.blobs = std::span(prepared).subspan(begin, n);
+    for (const Prepared& p : w.blobs) {
+      w.bytes += log::kRecordHeaderBytes + kCidKeyBytes + p.stored.size();
+    }
+    std::unique_lock<std::mutex> lock(mu_);
+    writers_.push_back(&w);
+    while (!w.done && &w != writers_.front()) w.cv.wait(lock);
+    if (!w.done) CommitGroup(lock, &w);
+  }
+  for (Prepared& p : prepared) {
+    if (p.status.ok()) {
+      results.emplace_back(p.cid);
+      stat_puts_.fetch_add(1, std::memory_order_relaxed);
+      if (p.dedup) stat_dedup_.fetch_add(1, std::memory_order_relaxed);
+    } else {
+      results.emplace_back(std::move(p.status));
+    }
+  }
+  return results;
+}
+
+// REQUIRES: lock held, leader == writers_.front().
+void StoreImpl::CommitGroup(std::unique_lock<std::mutex>& lock, Writer* leader) {
+  std::vector<Writer*> group;
+  uint64_t bytes = 0;
+  size_t records = 0;
+  for (Writer* w : writers_) {
+    if (!group.empty() && (bytes + w->bytes > options_.group_commit_bytes ||
+                           records + w->blobs.size() > kMaxGroupRecords)) {
+      break;
+    }
+    group.push_back(w);
+    bytes += w->bytes;
+    records += w->blobs.size();
+  }
+  Status error = failed_;
+  lock.unlock();
+  if (error.ok()) {
+    error = WriteGroup(group);
+    if (!error.ok()) SetFailed(error);
+  }
+  lock.lock();
+  if (!error.ok()) {
+    for (Writer* w : group) {
+      for (Prepared& p : w->blobs) {
+        if (p.status.ok() && !p.dedup) p.status = error;
+      }
+    }
+  } else {
+    committed_segment_ = active_segment_;
+    committed_offset_ = write_offset_;
+  }
+  for (Writer* w : group) {
+    writers_.pop_front();
+    w->done = true;
+    if (w != leader) w->cv.notify_one();
+  }
+  if (!writers_.empty()) writers_.front()->cv.notify_one();
+}
+
+void StoreImpl::SetFailed(const Status& error) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (failed_.ok()) {
+    failed_ = Status::Failed("the store stopped accepting writes after an I/O error: " +
+                             error.ToString() + " (reopen to recover)");
+    Log(dir_ + ": " + failed_.message());
+  }
+}
+
+Status StoreImpl::WriteGroup(const std::vector<Writer*>& group) {
+  pending_.clear();
+  group_seen_.clear();
+  buffer_used_ = 0;
+  buffer_offset_ = write_offset_;
+  bool wrote = false;
+  for (Writer* w : group) {
+    for (Prepared& p : w->blobs) {
+      if (!p.status.ok()) continue;
+      if (group_seen_.count(p.cid) != 0) {
+        p.dedup = true;
+        continue;
+      }
+      auto found = Find(p.cid);
+      if (!found.ok()) {
+        p.status = found.status();
+        continue;
+      }
+      if (found->has_value()) {
+        p.dedup = true;
+        continue;
+      }
+      const uint64_t size = log::kRecordHeaderBytes + kCidKeyBytes + p.stored.size();
+      if (buffer_offset_ + buffer_used_ + size > options_.segment_bytes) {
+        DDC_RETURN_IF_ERROR(FlushBuffer(/*sync=*/false));
+        DDC_RETURN_IF_ERROR(RollSegment());
+        wrote = true;
+      }
+      if (buffer_used_ + size > buffer_capacity_) {
+        DDC_RETURN_IF_ERROR(FlushBuffer(/*sync=*/false));
+        wrote = true;
+      }
+      const uint64_t offset = buffer_offset_ + buffer_used_;
+      log::RecordHeader h;
+      h.type = log::RecordType::kBlob;
+      h.flags = p.flags;
+      h.key_length = static_cast<uint16_t>(kCidKeyBytes);
+      h.value_length = static_cast<uint32_t>(p.stored.size());
+      h.raw_length = p.raw_length;
+      h.sequence = next_sequence_++;
+      h.durable_offset = static_cast<uint32_t>(synced_offset_.load(std::memory_order_acquire));
+      const auto key = p.cid.ToBytes();
+      log::EncodeRecord(h, key, p.stored, buffer_.get() + buffer_used_);
+      buffer_used_ += size;
+      pending_.emplace_back(index::CidIndex::Tag(p.cid),
+                            index::Location{active_segment_, static_cast<uint32_t>(offset),
+                                            static_cast<uint32_t>(size)});
+      group_seen_.emplace(p.cid, true);
+      last_segment_ = active_segment_;
+      last_offset_ = static_cast<uint32_t>(offset);
+      logical_bytes_.fetch_add(p.raw_length, std::memory_order_relaxed);
+      if (p.flags != 0) stat_compressed_.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+  const bool sync = options_.durability == Durability::kSyncEveryGroup;
+  if (buffer_used_ > 0) {
+    DDC_RETURN_IF_ERROR(FlushBuffer(sync));
+  } else if (wrote && sync) {
+    DDC_RETURN_IF_ERROR(SyncActive());
+  }
+  if (!pending_.empty()) {
+    std::unique_lock<std::shared_mutex> lock(index_mu_);
+    for (const auto& [tag, loc] : pending_) index_.Insert(tag, loc);
+  }
+  stat_groups_.fetch_add(1, std::memory_order_relaxed);
+  MaybeStartSnapshot();
+  return Status::OK();
+}
+
+Status StoreImpl::FlushBuffer(bool sync) {
+  std::span<const uint8_t> data(buffer_.get(), buffer_used_);
+  if (sync) {
+    // The sync lock keeps a concurrent Sync() or the interval thread from publishing a
+    // synced offset for bytes this call has not written yet.
+    std::lock_guard<std::mutex> lock(sync_mu_);
+    DDC_RETURN_IF_ERROR(active_file_->WriteAndSync(buffer_offset_, data));
+    stat_syncs_.fetch_add(1, std::memory_order_relaxed);
+    synced_offset_.store(buffer_offset_ + buffer_used_, std::memory_order_release);
+  } else {
+    DDC_RETURN_IF_ERROR(active_file_->Write(buffer_offset_, data));
+  }
+  write_offset_ = buffer_offset_ + buffer_used_;
+  written_offset_.store(write_offset_, std::memory_order_release);
+  log_bytes_.fetch_add(buffer_used_, std::memory_order_relaxed);
+  bytes_since_snapshot_ += buffer_used_;
+  buffer_offset_ = write_offset_;
+  buffer_used_ = 0;
+  return Status::OK();
+}
+
+Status StoreImpl::SyncActive() {
+  std::lock_guard<std::mutex> lock(sync_mu_);
+  const uint64_t target = written_offset_.load(std::memory_order_acquire);
+  DDC_RETURN_IF_ERROR(active_file_->Sync());
+  stat_syncs_.fetch_add(1, std::memory_order_relaxed);
+  if (target > synced_offset_.load(std::memory_order_acquire)) {
+    synced_offset_.store(target, std::memory_order_release);
+  }
+  return Status::OK();
+}
+
+Status StoreImpl::RollSegment() {
+  // The old segment is synced whole before the new one exists, whatever the durability mode:
+  // recovery treats any damage in a segment that has a successor as corruption.
+  DDC_RETURN_IF_ERROR(SyncActive());
+  const uint32_t id = active_segment_ + 1;
+  if (id >= kMaxSegments) {
+    return Status::NoSpace("the store reached its limit of " + std::to_string(kMaxSegments) +
+                           " segments");
+  }
+  std::lock_guard<std::mutex> lock(sync_mu_);
+  DDC_ASSIGN_OR_RETURN(auto created,
+                       log::CreateSegment(fs_, dir_, log::SegmentHeader{id, store_id_,
+                                                                        next_sequence_}));
+  std::shared_ptr<io::File> file = std::move(created);
+  {
+    std::unique_lock<std::shared_mutex> seg_lock(segments_mu_);
+    if (segments_.size() <= id) segments_.resize(id + 1);
+    segments_[id] = file;
+  }
+  active_segment_ = id;
+  active_file_ = std::move(file);
+  write_offset_ = log::kSegmentHeaderBytes;
+  buffer_offset_ = write_offset_;
+  synced_offset_.store(write_offset_, std::memory_order_release);
+  written_offset_.store(write_offset_, std::memory_order_release);
+  log_bytes_.fetch_add(log::kSegmentHeaderBytes, std::memory_order_relaxed);
+  return Status::OK();
+}
+
+Status StoreImpl::Sync() {
+  DDC_RETURN_IF_ERROR(CheckOpen());
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!failed_.ok()) return failed_;
+  }
+  Status s = SyncActive();
+  if (!s.ok()) SetFailed(s);
+  return s;
+}
+
+void StoreImpl::SyncLoop() {
+  std::unique_lock<std::mutex> lock(sync_thread_mu_);
+  while (!stop_sync_thread_) {
+    sync_thread_cv_.wait_for(lock, std::chrono::milliseconds(options_.sync_interval_ms));
+    if (stop_sync_thread_) break;
+    if (written_offset_.load() == synced_offset_.load()) continue;
+    lock.unlock();
+    {
+      std::lock_guard<std::mutex> mu_lock(mu_);
+      if (!failed_.ok()) return;
+    }
+    Status s = SyncActive();
+    if (!s.ok()) SetFailed(s);
+    lock.lock();
+  }
+}
+
+void StoreImpl::MaybeStartSnapshot() {
+  if (options_.snapshot_interval_bytes == 0 ||
+      bytes_since_snapshot_ < options_.snapshot_interval_bytes) {
+    return;
+  }
+  if (snapshot_running_.load(std::memory_order_acquire)) return;  // Try again next group.
+  // A snapshot may only cover synced records: sync first unless the group just did.
+  if (options_.durability != Durability::kSyncEveryGroup) {
+    if (Status s = SyncActive(); !s.ok()) {
+      SetFailed(s);
+      return;
+    }
+  }
+  index::SnapshotMeta meta;
+  meta.store_id = store_id_;
+  meta.segment = active_segment_;
+  meta.offset = static_cast<uint32_t>(write_offset_);
+  meta.next_sequence = next_sequence_;
+  meta.last_segment = last_segment_;
+  meta.last_offset = last_offset_;
+  meta.logical_bytes = logical_bytes_.load();
+  std::vector<index::Slot> slots;
+  uint64_t count = 0;
+  {
+    std::shared_lock<std::shared_mutex> lock(index_mu_);
+    slots.assign(index_.slots().begin(), index_.slots().end());
+    count = index_.size();
+  }
+  bytes_since_snapshot_ = 0;
+  if (snapshot_thread_.joinable()) snapshot_thread_.join();
+  snapshot_running_.store(true, std::memory_order_release);
+  snapshot_thread_ = std::thread([this, meta, slots = std::move(slots), count] {
+    Status s = index::WriteSnapshot(fs_, dir_, meta, slots, count);
+    if (s.ok()) {
+      stat_snapshots_.fetch_add(1, std::memory_order_relaxed);
+    } else {
+      Log(dir_ + ": index snapshot not written (the next open replays more log): " +
+          s.ToString());
+    }
+    snapshot_running_.store(false, std::memory_order_release);
+  });
+}
+
+Status StoreImpl::WriteSnapshotNow() {
+  index::SnapshotMeta meta;
+  meta.store_id = store_id_;
+  meta.segment = active_segment_;
+  meta.offset = static_cast<uint32_t>(write_offset_);
+  meta.next_sequence = next_sequence_;
+  meta.last_segment = last_segment_;
+  meta.last_offset = last_offset_;
+  meta.logical_bytes = logical_bytes_.load();
+  std::shared_lock<std::shared_mutex> lock(index_mu_);
+  DDC_RETURN_IF_ERROR(index::WriteSnapshot(fs_, dir_, meta, index_.slots(), index_.size()));
+  stat_snapshots_.fetch_add(1, std::memory_order_relaxed);
+  return Status::OK();
+}
+
+Status StoreImpl::Close() {
+  if (closed_.exchange(true)) return Status::Failed("store is already closed");
+  if (sync_thread_.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(sync_thread_mu_);
+      stop_sync_thread_ = true;
+    }
+    sync_thread_cv_.notify_all();
+    sync_thread_.join();
+  }
+  if (snapshot_thread_.joinable()) snapshot_thread_.join();
+  Status result;
+  bool failed = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    failed = !failed_.ok();
+  }
+  if (!failed) {
+    result = SyncActive();
+    // Skip the snapshot when nothing was written since open and a valid one was loaded.
+    if (result.ok() && (bytes_since_snapshot_ > 0 || stat_replayed_ > 0 || !stat_from_snapshot_)) {
+      result = WriteSnapshotNow();
+    }
+  }
+  {
+    std::unique_lock<std::shared_mutex> lock(segments_mu_);
+    segments_.clear();
+  }
+  active_file_.reset();
+  lock_.reset();
+  return result;
+}
+
+StoreImpl::~StoreImpl() {
+  if (open_done_ && !closed_.load()) {
+    Status s = Close();
+    if (!s.ok()) Log(dir_ + ": close in destructor failed: " + s.ToString());
+  } else {
+    if (sync_thread_.joinable()) {
+      {
+        std::lock_guard<std::mutex> lock(sync_thread_mu_);
+        stop_sync_thread_ = true;
+      }
+      sync_thread_cv_.notify_all();
+      sync_thread_.join();
+    }
+    if (snapshot_thread_.joinable()) snapshot_thread_.join();
+  }
+}
+
+}  // namespace ddc
