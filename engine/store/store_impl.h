@@ -19,6 +19,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -35,6 +36,15 @@
 #include "engine/log/format.h"
 
 namespace ddc {
+
+inline constexpr char kLockFileName[] = "LOCK";
+
+// The file system `options` ask for: options.file_system, or the real one per io_backend.
+// A fallback from io_uring to POSIX is reported through `log` once per process.
+Result<io::FileSystem*> ChooseFileSystem(const Options& options,
+                                         const std::function<void(const std::string&)>& log);
+// Writes a diagnostic line to options.info_log, or standard error.
+void LogLine(const Options& options, const std::string& line);
 
 class StoreImpl final : public Store {
  public:

@@ -14,8 +14,6 @@
 namespace ddc {
 namespace {
 
-constexpr char kLockFileName[] = "LOCK";
-
 Status ValidateOptions(const Options& o) {
   if (o.dir.empty()) return Status::InvalidArgument("options: dir is empty");
   if (o.segment_bytes < kMinSegmentBytes || o.segment_bytes > kMaxSegmentBytes) {
@@ -49,19 +47,35 @@ std::once_flag fallback_logged;
 
 }  // namespace
 
+void LogLine(const Options& options, const std::string& line) {
+  if (options.info_log) {
+    options.info_log(line);
+  } else {
+    std::fprintf(stderr, "ddc: %s\n", line.c_str());
+  }
+}
+
+Result<io::FileSystem*> ChooseFileSystem(const Options& options,
+                                         const std::function<void(const std::string&)>& log) {
+  if (options.file_system != nullptr) return options.file_system;
+  DDC_ASSIGN_OR_RETURN(io::BackendChoice choice,
+                       io::DefaultFileSystem(options.io_backend != IoBackend::kPosix,
+                                             options.io_backend == IoBackend::kUring));
+  if (!choice.fallback_reason.empty()) {
+    std::call_once(fallback_logged, [&] {
+      log("io_uring unavailable, using POSIX I/O: " + choice.fallback_reason);
+    });
+  }
+  return choice.fs;
+}
+
 Result<std::unique_ptr<Store>> Store::Open(const Options& options) {
   return StoreImpl::Open(options);
 }
 
 StoreImpl::StoreImpl(const Options& options) : options_(options), dir_(options.dir) {}
 
-void StoreImpl::Log(const std::string& line) const {
-  if (options_.info_log) {
-    options_.info_log(line);
-  } else {
-    std::fprintf(stderr, "ddc: %s\n", line.c_str());
-  }
-}
+void StoreImpl::Log(const std::string& line) const { LogLine(options_, line); }
 
 void StoreImpl::Note(const std::string& line) {
   Log(dir_ + ": " + line);
@@ -75,19 +89,9 @@ void StoreImpl::Note(const std::string& line) {
 Result<std::unique_ptr<Store>> StoreImpl::Open(const Options& options) {
   DDC_RETURN_IF_ERROR(ValidateOptions(options));
   std::unique_ptr<StoreImpl> store(new StoreImpl(options));
-  if (options.file_system != nullptr) {
-    store->fs_ = options.file_system;
-  } else {
-    DDC_ASSIGN_OR_RETURN(io::BackendChoice choice,
-                         io::DefaultFileSystem(options.io_backend != IoBackend::kPosix,
-                                               options.io_backend == IoBackend::kUring));
-    store->fs_ = choice.fs;
-    if (!choice.fallback_reason.empty()) {
-      std::call_once(fallback_logged, [&] {
-        store->Log("io_uring unavailable, using POSIX I/O: " + choice.fallback_reason);
-      });
-    }
-  }
+  DDC_ASSIGN_OR_RETURN(store->fs_, ChooseFileSystem(options, [&](const std::string& line) {
+                         store->Log(line);
+                       }));
   Status s = store->OpenOrCreate();
   if (!s.ok()) return s.WithContext("open " + options.dir);
   return std::unique_ptr<Store>(std::move(store));

@@ -10,6 +10,7 @@
 #define DDC_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -43,12 +44,36 @@ struct StoreStats {
   std::string recovery;             // What open did to recover, or "clean".
 };
 
+// What Store::Verify checked.
+struct VerifyReport {
+  uint32_t segments = 0;
+  uint64_t records = 0;
+  uint64_t log_bytes = 0;
+  bool snapshot_checked = false;  // index.snap existed and every entry matched the log.
+  std::string notes;              // Things that are not errors, e.g. a torn tail that the next
+                                  // open will truncate; empty when none.
+};
+
+struct VerifyProgress {
+  uint64_t bytes_done = 0;
+  uint64_t bytes_total = 0;
+  uint64_t records = 0;
+};
+
 class Store {
  public:
   // Opens (or creates, see Options) the store in options.dir. Fails with Busy when another
   // process holds it, Corruption when the log is damaged other than at its tail (a torn tail is
   // truncated and reported in Stats().recovery), InvalidArgument for bad options.
   static Result<std::unique_ptr<Store>> Open(const Options& options);
+
+  // Checks a closed store without changing it: every segment header, every record's header and
+  // body checksums, sequence continuity, that every record's bytes hash to its CID, and that
+  // the index snapshot (if any) points exactly at the records of the log. Returns Corruption
+  // naming the first bad thing (file, offset, what), Busy when the store is open elsewhere.
+  // `progress` (optional) is called every few MiB.
+  static Result<VerifyReport> Verify(
+      const Options& options, const std::function<void(const VerifyProgress&)>& progress = {});
 
   Store() = default;
   Store(const Store&) = delete;

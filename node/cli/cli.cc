@@ -1,0 +1,156 @@
+#include "node/cli/cli.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+namespace ddc::cli {
+
+Args::Args(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) words_.emplace_back(argv[i]);
+}
+
+std::string Args::Next() {
+  if (words_.empty() || words_.front().starts_with("--")) return "";
+  std::string w = words_.front();
+  words_.erase(words_.begin());
+  return w;
+}
+
+std::string Args::Option(const std::string& name) {
+  for (size_t i = 0; i < words_.size(); ++i) {
+    if (words_[i] == name && i + 1 < words_.size()) {
+      std::string v = words_[i + 1];
+      words_.erase(words_.begin() + static_cast<long>(i), words_.begin() + static_cast<long>(i) + 2);
+      return v;
+    }
+    if (words_[i].starts_with(name + "=")) {
+      std::string v = words_[i].substr(name.size() + 1);
+      words_.erase(words_.begin() + static_cast<long>(i));
+      return v;
+    }
+  }
+  return "";
+}
+
+bool Args::Flag(const std::string& name) {
+  for (size_t i = 0; i < words_.size(); ++i) {
+    if (words_[i] == name) {
+      words_.erase(words_.begin() + static_cast<long>(i));
+      return true;
+    }
+  }
+  return false;
+}
+
+std::vector<std::string> Args::Positionals() {
+  std::vector<std::string> out;
+  for (const std::string& w : words_) {
+    if (w.size() > 1 && w[0] == '-') {
+      if (unknown_.empty()) unknown_ = w;
+    } else {
+      out.push_back(w);
+    }
+  }
+  if (!unknown_.empty()) std::fprintf(stderr, "ddc: unknown option '%s'\n", unknown_.c_str());
+  words_.clear();
+  return out;
+}
+
+int Fail(const Status& status) {
+  std::fprintf(stderr, "ddc: %s\n", status.message().c_str());
+  return 1;
+}
+
+int Usage(const std::string& synopsis) {
+  std::fprintf(stderr, "usage: ddc %s\n", synopsis.c_str());
+  return 2;
+}
+
+Result<std::string> ReadInput(const std::string& path) {
+  if (path == "-") {
+    std::string data((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    if (std::cin.bad()) return Status::IOError("reading standard input failed");
+    return data;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound(path + ": " + std::strerror(errno));
+  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return Status::IOError(path + ": read failed");
+  return data;
+}
+
+bool WriteStdout(const std::string& bytes) {
+  return std::fwrite(bytes.data(), 1, bytes.size(), stdout) == bytes.size() &&
+         std::fflush(stdout) == 0;
+}
+
+Result<std::unique_ptr<Store>> OpenStore(const std::string& dir, bool create) {
+  Options options;
+  options.dir = dir;
+  options.create_if_missing = create;
+  return Store::Open(options);
+}
+
+std::string StatsText(const StoreStats& s) {
+  std::ostringstream o;
+  o << "records:            " << s.records << "\n"
+    << "logical bytes:      " << s.logical_bytes << "\n"
+    << "log bytes:          " << s.log_bytes << "\n"
+    << "segments:           " << s.segments << "\n"
+    << "index bytes:        " << s.index_bytes << "\n"
+    << "index bytes/record: " << s.index_bytes_per_record << "\n"
+    << "io backend:         " << s.io_backend << "\n"
+    << "opened from snapshot: " << (s.opened_from_snapshot ? "yes" : "no")
+    << " (replayed " << s.replayed_records << " records)\n"
+    << "recovery:           " << s.recovery << "\n";
+  return o.str();
+}
+
+namespace {
+std::string JsonString(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof(buf), "\\u%04x", c);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+}  // namespace
+
+std::string StatsJson(const StoreStats& s) {
+  std::ostringstream o;
+  o << "{\"records\":" << s.records << ",\"logical_bytes\":" << s.logical_bytes
+    << ",\"log_bytes\":" << s.log_bytes << ",\"segments\":" << s.segments
+    << ",\"index_bytes\":" << s.index_bytes
+    << ",\"index_bytes_per_record\":" << s.index_bytes_per_record
+    << ",\"io_backend\":" << JsonString(s.io_backend)
+    << ",\"opened_from_snapshot\":" << (s.opened_from_snapshot ? "true" : "false")
+    << ",\"replayed_records\":" << s.replayed_records
+    << ",\"recovery\":" << JsonString(s.recovery) << "}\n";
+  return o.str();
+}
+
+std::string DefaultDataDir() {
+  if (const char* d = std::getenv("DDC_DATA_DIR"); d != nullptr && *d != '\0') return d;
+  if (const char* x = std::getenv("XDG_DATA_HOME"); x != nullptr && *x != '\0') {
+    return std::string(x) + "/ddc";
+  }
+  const char* home = std::getenv("HOME");
+  return std::string(home != nullptr && *home != '\0' ? home : ".") + "/.local/share/ddc";
+}
+
+}  // namespace ddc::cli
