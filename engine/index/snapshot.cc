@@ -86,8 +86,15 @@ Result<LoadedSnapshot> ReadSnapshot(io::FileSystem* fs, const std::string& dir) 
   const uint64_t count = DecodeFixed64(h.data() + 64);
   m.logical_bytes = DecodeFixed64(h.data() + 72);
   const uint64_t slots_checksum = DecodeFixed64(h.data() + 80);
-  if (capacity < CidIndex::kMinCapacity || capacity > CidIndex::kMaxCapacity ||
-      size != kSnapshotHeaderBytes + capacity * sizeof(Slot)) {
+  for (size_t i = 88; i < 120; ++i) {
+    if (h[i] != 0) return Status::Corruption("index.snap: reserved header bytes not zero");
+  }
+  if (capacity < CidIndex::kMinCapacity || capacity > CidIndex::kMaxCapacity) {
+    return Status::Corruption("index.snap: capacity " + std::to_string(capacity) +
+                              " outside [" + std::to_string(CidIndex::kMinCapacity) + ", " +
+                              std::to_string(CidIndex::kMaxCapacity) + "]");
+  }
+  if (size != kSnapshotHeaderBytes + capacity * sizeof(Slot)) {
     return Status::Corruption("index.snap: size " + std::to_string(size) +
                               " does not match capacity " + std::to_string(capacity));
   }

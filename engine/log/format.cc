@@ -57,6 +57,9 @@ Result<SegmentHeader> DecodeSegmentHeader(std::span<const uint8_t> src, const st
                                 " (this build reads version " + std::to_string(kFormatVersion) +
                                 ")");
   }
+  for (size_t i = 40; i < 56; ++i) {
+    if (p[i] != 0) return Status::Corruption(where + ": segment header reserved bytes not zero");
+  }
   SegmentHeader header;
   header.segment_id = DecodeFixed32(p + 12);
   std::memcpy(header.store_id.data(), p + 16, kStoreIdBytes);
@@ -99,7 +102,9 @@ Result<RecordHeader> DecodeRecordHeader(std::span<const uint8_t> src) {
   h.type = static_cast<RecordType>(type);
   h.flags = p[5];
   if ((h.flags & ~kKnownFlags) != 0) {
-    return Status::Corruption("unknown record flags 0x" + std::to_string(h.flags));
+    char hex[8];
+    std::snprintf(hex, sizeof(hex), "0x%x", h.flags);
+    return Status::Corruption(std::string("unknown record flags ") + hex);
   }
   h.key_length = DecodeFixed16(p + 6);
   h.value_length = DecodeFixed32(p + 8);

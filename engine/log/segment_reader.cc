@@ -1,6 +1,7 @@
 #include "engine/log/segment_reader.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 #include "engine/base/coding.h"
@@ -88,10 +89,10 @@ bool SegmentReader::Next(ScannedRecord* record) {
                     Status::Corruption(At(name_, pos_) + ": record body checksum mismatch"));
   }
   if (h.sequence != next_sequence_) {
-    return StopWith(Stop::kCorruption,
-                    Status::Corruption(At(name_, pos_) + ": record sequence " +
-                                       std::to_string(h.sequence) + ", expected " +
-                                       std::to_string(next_sequence_)));
+    return StopWith(
+        Stop::kCorruption,
+        Status::Corruption(At(name_, pos_) + ": record sequence " + std::to_string(h.sequence) +
+                           ", expected " + std::to_string(next_sequence_)));
   }
   record->header = h;
   record->offset = pos_;
@@ -108,9 +109,21 @@ Status ExamineDamage(io::File* file, const std::string& name, uint64_t bad_offse
   // Scan every byte offset after the damage for a record whose header and body both verify.
   // Chunks overlap by a header so that no candidate offset is missed at a chunk boundary.
   constexpr size_t kChunk = 4u << 20;
-  std::vector<uint8_t> chunk(kChunk);
+  std::vector<uint8_t> chunk(
+      std::min<uint64_t>(kChunk, file_size > bad_offset ? file_size - bad_offset : 0));
   std::vector<uint8_t> body;
+  // When the damaged record's own header verifies, its length is trustworthy and the search
+  // starts after it: its value is user bytes and may hold record-shaped data (a stored segment
+  // file, say) that must not count as evidence. With a damaged header the search starts one
+  // byte on; docs/FORMAT.md notes the limit this leaves.
   uint64_t q = bad_offset + 1;
+  {
+    std::array<uint8_t, kRecordHeaderBytes> own{};
+    auto got = file->Read(bad_offset, own);
+    if (!got.ok()) return got.status().WithContext(name + " examining damage");
+    auto h = DecodeRecordHeader(std::span(own.data(), *got));
+    if (h.ok()) q = bad_offset + h->on_disk_bytes();
+  }
   while (q + kRecordHeaderBytes <= file_size) {
     const uint64_t n = std::min<uint64_t>(kChunk, file_size - q);
     auto got = file->Read(q, std::span(chunk.data(), n));
@@ -126,7 +139,8 @@ Status ExamineDamage(io::File* file, const std::string& name, uint64_t bad_offse
       auto h = DecodeRecordHeader(head);
       if (!h.ok() || h->sequence <= last_good_sequence) continue;
       const uint64_t at = q + i;
-      if (at + h->on_disk_bytes() > file_size) continue;
+      // A real record never claims the segment was synced past its own start.
+      if (at + h->on_disk_bytes() > file_size || h->durable_offset > at) continue;
       body.resize(h->key_length + static_cast<size_t>(h->value_length));
       auto b = file->Read(at + kRecordHeaderBytes, std::span(body.data(), body.size()));
       if (!b.ok()) return b.status().WithContext(name + " examining damage");

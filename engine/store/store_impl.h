@@ -26,7 +26,6 @@
 #include <shared_mutex>
 #include <string>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
 #include "ddc/store.h"
@@ -155,7 +154,21 @@ class StoreImpl final : public Store {
   std::atomic<uint64_t> log_bytes_{0};
   uint64_t bytes_since_snapshot_ = 0;
   std::vector<std::pair<uint64_t, index::Location>> pending_;  // Index inserts of the group.
-  std::unordered_map<Cid, bool> group_seen_;                   // CIDs in the group so far.
+  // CIDs written by the current group, for deduplication within it: an open-addressing table
+  // (allocated at open, half full at most) whose slots are current when their generation is.
+  struct GroupSlot {
+    uint64_t tag = 0;
+    uint32_t generation = 0;
+    uint32_t index = 0;  // Into group_cids_.
+  };
+  static constexpr uint32_t kGroupTableSlots = 2 * kMaxGroupRecords;
+  static_assert((kGroupTableSlots & (kGroupTableSlots - 1)) == 0, "a power of two");
+  std::vector<GroupSlot> group_table_;
+  std::vector<Cid> group_cids_;
+  uint32_t group_generation_ = 0;
+  void StartGroupTable();
+  bool GroupContains(const Cid& cid, uint64_t tag) const;
+  void GroupAdd(const Cid& cid, uint64_t tag);
 
   // Guarded by sync_mu_ (and the atomics readable without it).
   std::mutex sync_mu_;

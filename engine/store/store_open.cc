@@ -142,7 +142,8 @@ Status StoreImpl::OpenOrCreate() {
                                             options_.max_record_bytes);
   buffer_.reset(new uint8_t[buffer_capacity_]);
   pending_.reserve(kMaxGroupRecords);
-  group_seen_.reserve(kMaxGroupRecords);
+  group_table_.assign(kGroupTableSlots, GroupSlot{});
+  group_cids_.reserve(kMaxGroupRecords);
   committed_segment_ = active_segment_;
   committed_offset_ = write_offset_;
   written_offset_ = write_offset_;

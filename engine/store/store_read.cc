@@ -228,10 +228,16 @@ namespace {
 
 class StoreIterator final : public RecordIterator {
  public:
-  explicit StoreIterator(StoreImpl::LogView view) : view_(std::move(view)) {}
+  // `failure` non-OK: the iterator yields nothing and reports it (e.g. the store was closed).
+  StoreIterator(StoreImpl::LogView view, Status failure)
+      : view_(std::move(view)), failure_(std::move(failure)) {
+    status_ = failure_;
+  }
 
   void SeekToFirst() override {
-    status_ = Status::OK();
+    status_ = failure_;
+    valid_ = false;
+    if (!failure_.ok()) return;
     pos_ = 0;
     valid_ = false;
     reader_.reset();
@@ -304,6 +310,7 @@ class StoreIterator final : public RecordIterator {
   }
 
   StoreImpl::LogView view_;
+  const Status failure_;
   size_t pos_ = 0;
   std::unique_ptr<log::SegmentReader> reader_;
   uint64_t next_sequence_ = 1;
@@ -318,7 +325,8 @@ class StoreIterator final : public RecordIterator {
 }  // namespace
 
 std::unique_ptr<RecordIterator> StoreImpl::NewIterator() {
-  return std::make_unique<StoreIterator>(SnapshotLogView());
+  Status open = CheckOpen();
+  return std::make_unique<StoreIterator>(open.ok() ? SnapshotLogView() : LogView(), open);
 }
 
 }  // namespace ddc

@@ -128,14 +128,15 @@ void StoreImpl::SetFailed(const Status& error) {
 
 Status StoreImpl::WriteGroup(const std::vector<Writer*>& group) {
   pending_.clear();
-  group_seen_.clear();
+  StartGroupTable();
   buffer_used_ = 0;
   buffer_offset_ = write_offset_;
   bool wrote = false;
   for (Writer* w : group) {
     for (Prepared& p : w->blobs) {
       if (!p.status.ok()) continue;
-      if (group_seen_.count(p.cid) != 0) {
+      const uint64_t tag = index::CidIndex::Tag(p.cid);
+      if (GroupContains(p.cid, tag)) {
         p.dedup = true;
         continue;
       }
@@ -170,10 +171,10 @@ Status StoreImpl::WriteGroup(const std::vector<Writer*>& group) {
       const auto key = p.cid.ToBytes();
       log::EncodeRecord(h, key, p.stored, buffer_.get() + buffer_used_);
       buffer_used_ += size;
-      pending_.emplace_back(index::CidIndex::Tag(p.cid),
+      pending_.emplace_back(tag,
                             index::Location{active_segment_, static_cast<uint32_t>(offset),
                                             static_cast<uint32_t>(size)});
-      group_seen_.emplace(p.cid, true);
+      GroupAdd(p.cid, tag);
       last_segment_ = active_segment_;
       last_offset_ = static_cast<uint32_t>(offset);
       logical_bytes_.fetch_add(p.raw_length, std::memory_order_relaxed);
@@ -193,6 +194,32 @@ Status StoreImpl::WriteGroup(const std::vector<Writer*>& group) {
   stat_groups_.fetch_add(1, std::memory_order_relaxed);
   MaybeStartSnapshot();
   return Status::OK();
+}
+
+void StoreImpl::StartGroupTable() {
+  group_cids_.clear();
+  if (++group_generation_ == 0) {
+    // Generation numbers wrapped: old slots could look current, so clear them once.
+    group_table_.assign(kGroupTableSlots, GroupSlot{});
+    group_generation_ = 1;
+  }
+}
+
+bool StoreImpl::GroupContains(const Cid& cid, uint64_t tag) const {
+  constexpr uint32_t kMask = kGroupTableSlots - 1;
+  for (uint32_t i = static_cast<uint32_t>(tag) & kMask;; i = (i + 1) & kMask) {
+    const GroupSlot& s = group_table_[i];
+    if (s.generation != group_generation_) return false;
+    if (s.tag == tag && group_cids_[s.index] == cid) return true;
+  }
+}
+
+void StoreImpl::GroupAdd(const Cid& cid, uint64_t tag) {
+  constexpr uint32_t kMask = kGroupTableSlots - 1;
+  uint32_t i = static_cast<uint32_t>(tag) & kMask;
+  while (group_table_[i].generation == group_generation_) i = (i + 1) & kMask;
+  group_table_[i] = GroupSlot{tag, group_generation_, static_cast<uint32_t>(group_cids_.size())};
+  group_cids_.push_back(cid);
 }
 
 Status StoreImpl::FlushBuffer(bool sync) {
