@@ -500,6 +500,9 @@ void FaultFileSystem::Crash(CrashMode mode, uint64_t seed) {
   // Path order fixes the order of random draws, so a seed replays. A node named twice in the
   // durable namespace (a cross-directory rename synced on one side only) crashes once.
   std::set<const Node*> crashed;
+  // A process crash (kKeepAll) loses nothing the kernel has: the current namespace survives
+  // whole, synced or not. Every other mode reverts it to the last synced state.
+  if (mode == CrashMode::kKeepAll) impl_->durable_files = impl_->files;
   for (const auto& [name, node] : impl_->durable_files) {
     if (crashed.insert(node.get()).second) node->Crash(mode, rng);
   }

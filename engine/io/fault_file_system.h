@@ -32,7 +32,8 @@ enum class CrashMode : uint8_t {
   kTearUnsynced,   // A random-length prefix of each file's unsynced bytes survives.
   kRandomBlocks,   // Each unsynced 4 KiB block independently survives or becomes zeros; the
                    // file keeps its unsynced length (holes read as zero).
-  kKeepAll,        // Nothing is lost (a process crash: the OS still had the page cache).
+  kKeepAll,        // Nothing is lost, file data or directory entries (a process crash: the
+                   // kernel still has the page cache and the dentries).
 };
 
 enum class OpKind : uint8_t {

@@ -194,7 +194,7 @@ TEST_F(FaultFileSystemTest, SameSeedSameCrash) {
 TEST_F(FaultFileSystemTest, UnsyncedCreateVanishesAndSyncDirKeepsIt) {
   auto file = Open("/db/new");
   ASSERT_OK(file->WriteAndSync(0, std::vector<uint8_t>{1, 2, 3}));  // Data synced, name not.
-  fs_.Crash(CrashMode::kKeepAll, 1);
+  fs_.Crash(CrashMode::kDropUnsynced, 1);
   EXPECT_FALSE(Exists("/db/new"));
 
   file = Open("/db/new");
@@ -217,7 +217,7 @@ TEST_F(FaultFileSystemTest, UnsyncedRenameRevertsAndSyncDirKeepsIt) {
   ASSERT_OK(fs_.WriteAll("/db/CURRENT.tmp", {2}));
   ASSERT_OK(fs_.Rename("/db/CURRENT.tmp", "/db/CURRENT"));
   EXPECT_EQ(Contents("/db/CURRENT"), (std::vector<uint8_t>{2}));
-  fs_.Crash(CrashMode::kKeepAll, 1);
+  fs_.Crash(CrashMode::kDropUnsynced, 1);
   EXPECT_EQ(Contents("/db/CURRENT"), (std::vector<uint8_t>{1}));
   EXPECT_EQ(Contents("/db/CURRENT.tmp"), (std::vector<uint8_t>{2}));
 
@@ -226,6 +226,22 @@ TEST_F(FaultFileSystemTest, UnsyncedRenameRevertsAndSyncDirKeepsIt) {
   fs_.Crash(CrashMode::kDropUnsynced, 1);
   EXPECT_EQ(Contents("/db/CURRENT"), (std::vector<uint8_t>{2}));
   EXPECT_FALSE(Exists("/db/CURRENT.tmp"));
+}
+
+TEST_F(FaultFileSystemTest, ProcessCrashKeepsUnsyncedNamesAndData) {
+  // kKeepAll models a process crash: the kernel keeps its page cache and its dentries, so
+  // neither unsynced data nor unsynced creates, renames or removes are lost.
+  ASSERT_OK(fs_.WriteAll("/db/a", {1}));
+  ASSERT_OK(fs_.WriteAll("/db/gone", {5}));
+  auto file = Open("/db/b");
+  ASSERT_OK(file->Write(0, std::vector<uint8_t>{2, 2}));
+  ASSERT_OK(fs_.Rename("/db/a", "/db/c"));
+  ASSERT_OK(fs_.Remove("/db/gone"));
+  fs_.Crash(CrashMode::kKeepAll, 1);
+  EXPECT_EQ(Contents("/db/b"), (std::vector<uint8_t>{2, 2}));
+  EXPECT_EQ(Contents("/db/c"), (std::vector<uint8_t>{1}));
+  EXPECT_FALSE(Exists("/db/a"));
+  EXPECT_FALSE(Exists("/db/gone"));
 }
 
 TEST_F(FaultFileSystemTest, UnsyncedRemoveReverts) {
@@ -245,7 +261,7 @@ TEST_F(FaultFileSystemTest, SyncDirCoversOnlyItsDirectory) {
   Open("/db/top");
   Open("/db/sub/inner");
   ASSERT_OK(fs_.SyncDir("/db/sub"));
-  fs_.Crash(CrashMode::kKeepAll, 1);
+  fs_.Crash(CrashMode::kDropUnsynced, 1);
   EXPECT_FALSE(Exists("/db/top"));
   EXPECT_TRUE(Exists("/db/sub/inner"));
   EXPECT_TRUE(Exists("/db/sub"));  // Directories are durable once created.
