@@ -9,8 +9,8 @@ namespace ddc::test {
 
 TempDir::TempDir() {
   const char* base = std::getenv("TMPDIR");
-  std::string tmpl = std::string(base != nullptr && *base != '\0' ? base : "/tmp") +
-                     "/ddc-test-XXXXXX";
+  std::string tmpl =
+      std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/ddc-test-XXXXXX";
   if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed: " + tmpl);
   path_ = tmpl;
 }
@@ -26,7 +26,8 @@ std::vector<uint8_t> RandomBytes(std::mt19937_64& rng, size_t n) {
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
     uint64_t v = rng();
-    for (int b = 0; b < 8; ++b) out[i + static_cast<size_t>(b)] = static_cast<uint8_t>(v >> (8 * b));
+    for (int b = 0; b < 8; ++b)
+      out[i + static_cast<size_t>(b)] = static_cast<uint8_t>(v >> (8 * b));
   }
   for (; i < n; ++i) out[i] = static_cast<uint8_t>(rng());
   return out;
@@ -38,7 +39,8 @@ std::string RandomString(std::mt19937_64& rng, size_t n) {
 }
 
 uint64_t TestSeed() {
-  if (const char* s = std::getenv("DDC_TEST_SEED"); s != nullptr) return std::strtoull(s, nullptr, 10);
+  if (const char* s = std::getenv("DDC_TEST_SEED"); s != nullptr)
+    return std::strtoull(s, nullptr, 10);
   return static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
 }
 

@@ -36,15 +36,15 @@ uint64_t TestSeed();
 
 }  // namespace ddc::test
 
-#define ASSERT_OK(expr)                                  \
-  do {                                                   \
-    const ::ddc::Status ddc_s_ = (expr);                 \
-    ASSERT_TRUE(ddc_s_.ok()) << ddc_s_.ToString();       \
+#define ASSERT_OK(expr)                            \
+  do {                                             \
+    const ::ddc::Status ddc_s_ = (expr);           \
+    ASSERT_TRUE(ddc_s_.ok()) << ddc_s_.ToString(); \
   } while (0)
-#define EXPECT_OK(expr)                                  \
-  do {                                                   \
-    const ::ddc::Status ddc_s_ = (expr);                 \
-    EXPECT_TRUE(ddc_s_.ok()) << ddc_s_.ToString();       \
+#define EXPECT_OK(expr)                            \
+  do {                                             \
+    const ::ddc::Status ddc_s_ = (expr);           \
+    EXPECT_TRUE(ddc_s_.ok()) << ddc_s_.ToString(); \
   } while (0)
 
 #endif  // DDC_TESTS_TEST_UTIL_H_

@@ -8,9 +8,9 @@
 #define DDC_CONCAT_(a, b) DDC_CONCAT_INNER_(a, b)
 
 // Evaluates `expr` (a Status); returns it from the enclosing function when not OK.
-#define DDC_RETURN_IF_ERROR(expr)            \
-  do {                                       \
-    ::ddc::Status ddc_status_ = (expr);      \
+#define DDC_RETURN_IF_ERROR(expr)              \
+  do {                                         \
+    ::ddc::Status ddc_status_ = (expr);        \
     if (!ddc_status_.ok()) return ddc_status_; \
   } while (0)
 

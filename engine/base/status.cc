@@ -4,15 +4,24 @@ namespace ddc {
 
 const char* Status::CodeName(Code code) {
   switch (code) {
-    case Code::kOk: return "OK";
-    case Code::kNotFound: return "NotFound";
-    case Code::kCorruption: return "Corruption";
-    case Code::kInvalidArgument: return "InvalidArgument";
-    case Code::kIOError: return "IOError";
-    case Code::kNoSpace: return "NoSpace";
-    case Code::kBusy: return "Busy";
-    case Code::kNotSupported: return "NotSupported";
-    case Code::kFailed: return "Failed";
+    case Code::kOk:
+      return "OK";
+    case Code::kNotFound:
+      return "NotFound";
+    case Code::kCorruption:
+      return "Corruption";
+    case Code::kInvalidArgument:
+      return "InvalidArgument";
+    case Code::kIOError:
+      return "IOError";
+    case Code::kNoSpace:
+      return "NoSpace";
+    case Code::kBusy:
+      return "Busy";
+    case Code::kNotSupported:
+      return "NotSupported";
+    case Code::kFailed:
+      return "Failed";
   }
   return "Unknown";
 }

@@ -37,7 +37,7 @@ struct Location {
 struct Slot {
   uint64_t tag_segment = 0;  // tag << 16 | segment.
   uint32_t offset = 0;
-  uint32_t length = 0;       // 0 = empty slot.
+  uint32_t length = 0;  // 0 = empty slot.
 };
 static_assert(sizeof(Slot) == 16, "index slots are 16 bytes");
 static_assert(kMaxSegments <= (1u << 16), "segment ids must fit the slot's 16 bits");

@@ -18,8 +18,8 @@ constexpr std::array<uint8_t, 8> kMagic = {'D', 'D', 'C', 'I', 'D', 'X', 0x0d, 0
 static_assert(std::endian::native == std::endian::little, "snapshots assume a little-endian host");
 static_assert(offsetof(Slot, offset) == 8 && offsetof(Slot, length) == 12);
 
-void EncodeHeader(const SnapshotMeta& m, uint64_t capacity, uint64_t count,
-                  uint64_t slots_checksum, uint8_t* dst) {
+void EncodeHeader(const SnapshotMeta& m, uint64_t capacity, uint64_t count, uint64_t slots_checksum,
+                  uint8_t* dst) {
   std::memset(dst, 0, kSnapshotHeaderBytes);
   std::memcpy(dst, kMagic.data(), kMagic.size());
   EncodeFixed32(dst + 8, kSnapshotVersion);
@@ -90,8 +90,8 @@ Result<LoadedSnapshot> ReadSnapshot(io::FileSystem* fs, const std::string& dir) 
     if (h[i] != 0) return Status::Corruption("index.snap: reserved header bytes not zero");
   }
   if (capacity < CidIndex::kMinCapacity || capacity > CidIndex::kMaxCapacity) {
-    return Status::Corruption("index.snap: capacity " + std::to_string(capacity) +
-                              " outside [" + std::to_string(CidIndex::kMinCapacity) + ", " +
+    return Status::Corruption("index.snap: capacity " + std::to_string(capacity) + " outside [" +
+                              std::to_string(CidIndex::kMinCapacity) + ", " +
                               std::to_string(CidIndex::kMaxCapacity) + "]");
   }
   if (size != kSnapshotHeaderBytes + capacity * sizeof(Slot)) {
@@ -102,7 +102,8 @@ Result<LoadedSnapshot> ReadSnapshot(io::FileSystem* fs, const std::string& dir) 
   std::span<uint8_t> bytes(reinterpret_cast<uint8_t*>(slots.data()), capacity * sizeof(Slot));
   DDC_ASSIGN_OR_RETURN(size_t n, file->Read(kSnapshotHeaderBytes, bytes));
   if (n != bytes.size()) return Status::Corruption("index.snap: slots truncated");
-  if (Xxh3(bytes) != slots_checksum) return Status::Corruption("index.snap: slots checksum mismatch");
+  if (Xxh3(bytes) != slots_checksum)
+    return Status::Corruption("index.snap: slots checksum mismatch");
   auto index = CidIndex::FromSlots(std::move(slots), count);
   if (!index.ok()) return index.status().WithContext("index.snap");
   out.index = std::move(index).value();

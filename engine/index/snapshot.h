@@ -26,12 +26,12 @@ inline constexpr uint32_t kSnapshotVersion = 1;
 
 struct SnapshotMeta {
   log::StoreId store_id{};
-  uint32_t segment = 0;           // Covered log position: the next record starts here.
+  uint32_t segment = 0;  // Covered log position: the next record starts here.
   uint32_t offset = 0;
   uint64_t next_sequence = 1;
-  uint32_t last_segment = 0;      // Location of the last covered record (sequence
-  uint32_t last_offset = 0;       // next_sequence - 1); 0/0 when it covers no record.
-  uint64_t logical_bytes = 0;     // Sum of covered records' raw value lengths.
+  uint32_t last_segment = 0;   // Location of the last covered record (sequence
+  uint32_t last_offset = 0;    // next_sequence - 1); 0/0 when it covers no record.
+  uint64_t logical_bytes = 0;  // Sum of covered records' raw value lengths.
 };
 
 // Writes the snapshot to a temporary file, syncs it, renames it over index.snap and syncs the

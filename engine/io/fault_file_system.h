@@ -28,16 +28,21 @@
 namespace ddc::io {
 
 enum class CrashMode : uint8_t {
-  kDropUnsynced,   // Every unsynced byte is lost.
-  kTearUnsynced,   // A random-length prefix of each file's unsynced bytes survives.
-  kRandomBlocks,   // Each unsynced 4 KiB block independently survives or becomes zeros; the
-                   // file keeps its unsynced length (holes read as zero).
-  kKeepAll,        // Nothing is lost, file data or directory entries (a process crash: the
-                   // kernel still has the page cache and the dentries).
+  kDropUnsynced,  // Every unsynced byte is lost.
+  kTearUnsynced,  // A random-length prefix of each file's unsynced bytes survives.
+  kRandomBlocks,  // Each unsynced 4 KiB block independently survives or becomes zeros; the
+                  // file keeps its unsynced length (holes read as zero).
+  kKeepAll,       // Nothing is lost, file data or directory entries (a process crash: the
+                  // kernel still has the page cache and the dentries).
 };
 
 enum class OpKind : uint8_t {
-  kOpen, kRead, kWrite, kSync, kTruncate, kMetadata,  // kMetadata: dir ops, rename, remove, lock.
+  kOpen,
+  kRead,
+  kWrite,
+  kSync,
+  kTruncate,
+  kMetadata,  // kMetadata: dir ops, rename, remove, lock.
   kCount
 };
 

@@ -87,7 +87,8 @@ void EncodeRecordHeader(const RecordHeader& header, uint8_t* dst) {
 }
 
 bool RecordHeaderChecksumOk(std::span<const uint8_t> src) {
-  return src.size() >= kRecordHeaderBytes && DecodeFixed32(src.data()) == HeaderChecksum(src.data());
+  return src.size() >= kRecordHeaderBytes &&
+         DecodeFixed32(src.data()) == HeaderChecksum(src.data());
 }
 
 Result<RecordHeader> DecodeRecordHeader(std::span<const uint8_t> src) {
@@ -136,10 +137,11 @@ uint64_t BodyChecksum(std::span<const uint8_t> key, std::span<const uint8_t> val
   return s.Digest();
 }
 
-void EncodeRecord(RecordHeader header, std::span<const uint8_t> key,
-                  std::span<const uint8_t> value, uint8_t* dst) {
+void EncodeRecord(RecordHeader header, std::span<const uint8_t> key, std::span<const uint8_t> value,
+                  uint8_t* dst) {
   std::memcpy(dst + kRecordHeaderBytes, key.data(), key.size());
-  if (!value.empty()) std::memcpy(dst + kRecordHeaderBytes + key.size(), value.data(), value.size());
+  if (!value.empty())
+    std::memcpy(dst + kRecordHeaderBytes + key.size(), value.data(), value.size());
   // One pass over the contiguous body is faster than the streaming form.
   header.body_checksum = Xxh3(dst + kRecordHeaderBytes, key.size() + value.size());
   EncodeRecordHeader(header, dst);

@@ -83,8 +83,8 @@ bool RecordHeaderChecksumOk(std::span<const uint8_t> src);
 uint64_t BodyChecksum(std::span<const uint8_t> key, std::span<const uint8_t> value);
 
 // Encodes a complete record at dst (room for header.on_disk_bytes()); fills in body_checksum.
-void EncodeRecord(RecordHeader header, std::span<const uint8_t> key,
-                  std::span<const uint8_t> value, uint8_t* dst);
+void EncodeRecord(RecordHeader header, std::span<const uint8_t> key, std::span<const uint8_t> value,
+                  uint8_t* dst);
 
 }  // namespace ddc::log
 

@@ -24,8 +24,8 @@ Result<std::unique_ptr<io::File>> CreateSegment(io::FileSystem* fs, const std::s
   return file;
 }
 
-Result<OpenedSegment> OpenSegment(io::FileSystem* fs, const std::string& dir,
-                                  uint32_t segment_id, bool writable) {
+Result<OpenedSegment> OpenSegment(io::FileSystem* fs, const std::string& dir, uint32_t segment_id,
+                                  bool writable) {
   const std::string name = SegmentFileName(segment_id);
   const std::string path = dir + "/" + name;
   OpenedSegment seg;

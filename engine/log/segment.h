@@ -23,8 +23,8 @@ struct OpenedSegment {
   SegmentHeader header;
   uint64_t size = 0;
 };
-Result<OpenedSegment> OpenSegment(io::FileSystem* fs, const std::string& dir,
-                                  uint32_t segment_id, bool writable);
+Result<OpenedSegment> OpenSegment(io::FileSystem* fs, const std::string& dir, uint32_t segment_id,
+                                  bool writable);
 
 }  // namespace ddc::log
 

@@ -37,9 +37,9 @@ namespace ddc::log {
 
 struct ScannedRecord {
   RecordHeader header;
-  uint64_t offset = 0;               // Of the record header in the segment.
-  std::span<const uint8_t> key;      // Valid until the next call to Next().
-  std::span<const uint8_t> value;    // Stored bytes (compressed when header.flags says so).
+  uint64_t offset = 0;             // Of the record header in the segment.
+  std::span<const uint8_t> key;    // Valid until the next call to Next().
+  std::span<const uint8_t> value;  // Stored bytes (compressed when header.flags says so).
 };
 
 class SegmentReader {
@@ -76,10 +76,10 @@ class SegmentReader {
   io::File* const file_;
   const std::string name_;
   const uint64_t end_offset_;
-  uint64_t pos_;                 // Offset of the next record.
+  uint64_t pos_;  // Offset of the next record.
   uint64_t good_end_;
   uint64_t next_sequence_;
-  std::vector<uint8_t> buf_;     // Holds file bytes [buf_offset_, buf_offset_ + buf_len_).
+  std::vector<uint8_t> buf_;  // Holds file bytes [buf_offset_, buf_offset_ + buf_len_).
   uint64_t buf_offset_ = 0;
   size_t buf_len_ = 0;
   Stop stop_ = Stop::kNone;

@@ -44,8 +44,8 @@ bool MaybeCompress(std::span<const uint8_t> in, std::string* out) {
   if (cctx == nullptr) return false;
   const size_t limit = in.size() - in.size() / 8;
   out->resize(ZSTD_compressBound(in.size()));
-  const size_t n = ZSTD_compressCCtx(cctx.get(), out->data(), out->size(), in.data(), in.size(),
-                                     kZstdLevel);
+  const size_t n =
+      ZSTD_compressCCtx(cctx.get(), out->data(), out->size(), in.data(), in.size(), kZstdLevel);
   if (ZSTD_isError(n) || n > limit) return false;
   out->resize(n);
   return true;
@@ -60,8 +60,8 @@ Status Decompress(std::span<const uint8_t> in, uint32_t raw_length, std::string*
     return Status::Corruption(std::string("zstd: ") + ZSTD_getErrorName(n));
   }
   if (n != raw_length) {
-    return Status::Corruption("zstd: value expands to " + std::to_string(n) + " bytes, header says " +
-                              std::to_string(raw_length));
+    return Status::Corruption("zstd: value expands to " + std::to_string(n) +
+                              " bytes, header says " + std::to_string(raw_length));
   }
   return Status::OK();
 }

@@ -67,7 +67,7 @@ class StoreImpl final : public Store {
     std::string compressed;
     uint32_t raw_length = 0;
     uint8_t flags = 0;
-    Status status;                    // Non-OK: rejected before writing.
+    Status status;  // Non-OK: rejected before writing.
     bool dedup = false;
   };
 
@@ -117,8 +117,7 @@ class StoreImpl final : public Store {
   std::vector<index::Location> Candidates(const Cid& cid) const;
   // Reads and verifies the record at `loc`; NotFound when its key is not `cid` (a tag
   // collision), else its value.
-  Result<std::string> ReadRecord(const Cid& cid, const index::Location& loc,
-                                 bool want_value) const;
+  Result<std::string> ReadRecord(const Cid& cid, const index::Location& loc, bool want_value) const;
   Result<std::string> VerifyRecordBytes(const Cid& cid, const index::Location& loc,
                                         std::string&& bytes, bool want_value) const;
   Result<std::optional<index::Location>> Find(const Cid& cid) const;
@@ -136,19 +135,19 @@ class StoreImpl final : public Store {
   // Guarded by mu_.
   std::mutex mu_;
   std::deque<Writer*> writers_;
-  Status failed_;                 // Non-OK once a write or sync failed.
+  Status failed_;                   // Non-OK once a write or sync failed.
   uint32_t committed_segment_ = 0;  // End of the acknowledged log, for iterators.
   uint64_t committed_offset_ = 0;
 
   // Leader state: touched only by the current group leader (or by Open/Close alone).
   std::unique_ptr<uint8_t[]> buffer_;
   uint64_t buffer_used_ = 0;
-  uint64_t buffer_offset_ = 0;    // File offset of buffer_[0].
+  uint64_t buffer_offset_ = 0;  // File offset of buffer_[0].
   uint32_t active_segment_ = 0;
   std::shared_ptr<io::File> active_file_;
-  uint64_t write_offset_ = 0;     // End of data written to the active segment.
+  uint64_t write_offset_ = 0;  // End of data written to the active segment.
   uint64_t next_sequence_ = 1;
-  uint32_t last_segment_ = 0;     // Location of the last record (for snapshots).
+  uint32_t last_segment_ = 0;  // Location of the last record (for snapshots).
   uint32_t last_offset_ = 0;
   std::atomic<uint64_t> logical_bytes_{0};  // Written by the leader, read by Stats().
   std::atomic<uint64_t> log_bytes_{0};
@@ -172,8 +171,8 @@ class StoreImpl final : public Store {
 
   // Guarded by sync_mu_ (and the atomics readable without it).
   std::mutex sync_mu_;
-  std::atomic<uint64_t> synced_offset_{0};  // Of the active segment.
-  std::atomic<uint64_t> written_offset_{0}; // Of the active segment, for the sync thread.
+  std::atomic<uint64_t> synced_offset_{0};   // Of the active segment.
+  std::atomic<uint64_t> written_offset_{0};  // Of the active segment, for the sync thread.
 
   // Guarded by segments_mu_.
   mutable std::shared_mutex segments_mu_;

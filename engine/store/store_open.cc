@@ -89,9 +89,8 @@ void StoreImpl::Note(const std::string& line) {
 Result<std::unique_ptr<Store>> StoreImpl::Open(const Options& options) {
   DDC_RETURN_IF_ERROR(ValidateOptions(options));
   std::unique_ptr<StoreImpl> store(new StoreImpl(options));
-  DDC_ASSIGN_OR_RETURN(store->fs_, ChooseFileSystem(options, [&](const std::string& line) {
-                         store->Log(line);
-                       }));
+  DDC_ASSIGN_OR_RETURN(
+      store->fs_, ChooseFileSystem(options, [&](const std::string& line) { store->Log(line); }));
   Status s = store->OpenOrCreate();
   if (!s.ok()) return s.WithContext("open " + options.dir);
   return std::unique_ptr<Store>(std::move(store));
@@ -137,9 +136,9 @@ Status StoreImpl::OpenOrCreate() {
     DDC_RETURN_IF_ERROR(Replay(start_segment, start_offset));
   }
 
-  buffer_capacity_ = std::max<uint64_t>(options_.group_commit_bytes,
-                                        log::kRecordHeaderBytes + log::kMaxKeyBytes +
-                                            options_.max_record_bytes);
+  buffer_capacity_ =
+      std::max<uint64_t>(options_.group_commit_bytes,
+                         log::kRecordHeaderBytes + log::kMaxKeyBytes + options_.max_record_bytes);
   buffer_.reset(new uint8_t[buffer_capacity_]);
   pending_.reserve(kMaxGroupRecords);
   group_table_.assign(kGroupTableSlots, GroupSlot{});
@@ -185,8 +184,8 @@ Status StoreImpl::LoadSegments(std::vector<uint32_t> ids) {
     auto opened = log::OpenSegment(fs_, dir_, last, /*writable=*/true);
     if (opened.ok()) break;
     if (!opened.status().IsCorruption()) return opened.status();
-    DDC_ASSIGN_OR_RETURN(auto raw, fs_->Open(dir_ + "/" + log::SegmentFileName(last),
-                                             io::OpenMode::kRead));
+    DDC_ASSIGN_OR_RETURN(auto raw,
+                         fs_->Open(dir_ + "/" + log::SegmentFileName(last), io::OpenMode::kRead));
     DDC_ASSIGN_OR_RETURN(uint64_t size, raw->Size());
     if (size > log::kSegmentHeaderBytes) return opened.status();
     raw.reset();
@@ -256,8 +255,7 @@ Status StoreImpl::TryLoadSnapshot(uint32_t* start_segment, uint64_t* start_offse
         DDC_ASSIGN_OR_RETURN(size_t got, file->Read(m.last_offset, h));
         auto header = log::DecodeRecordHeader(std::span(h.data(), got));
         if (!header.ok() || header->sequence + 1 != m.next_sequence ||
-            (m.last_segment == m.segment &&
-             m.last_offset + header->on_disk_bytes() != m.offset)) {
+            (m.last_segment == m.segment && m.last_offset + header->on_disk_bytes() != m.offset)) {
           why = "its last record does not match the log";
         }
       }
@@ -320,11 +318,11 @@ Status StoreImpl::Replay(uint32_t start_segment, uint64_t start_offset) {
         if (id != active_segment_) {
           return reader.status().WithContext("sealed segment damaged");
         }
-        DDC_RETURN_IF_ERROR(log::ExamineDamage(file, name, reader.good_end(), size,
-                                               next_sequence_ - 1));
+        DDC_RETURN_IF_ERROR(
+            log::ExamineDamage(file, name, reader.good_end(), size, next_sequence_ - 1));
         DDC_RETURN_IF_ERROR(file->Truncate(reader.good_end()));
-        Note("truncated a torn tail of " + std::to_string(size - reader.good_end()) +
-             " bytes at " + name + " offset " + std::to_string(reader.good_end()) + " (" +
+        Note("truncated a torn tail of " + std::to_string(size - reader.good_end()) + " bytes at " +
+             name + " offset " + std::to_string(reader.good_end()) + " (" +
              reader.status().message() + ")");
         log_bytes_ -= size - reader.good_end();
         size = reader.good_end();

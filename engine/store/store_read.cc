@@ -41,9 +41,8 @@ Result<std::string> StoreImpl::VerifyRecordBytes(const Cid& cid, const index::Lo
   }
   if (!want_value) return std::string();
   if (header->on_disk_bytes() != loc.length) {
-    return Status::Corruption(where + ": record length " +
-                              std::to_string(header->on_disk_bytes()) + ", index says " +
-                              std::to_string(loc.length));
+    return Status::Corruption(where + ": record length " + std::to_string(header->on_disk_bytes()) +
+                              ", index says " + std::to_string(loc.length));
   }
   std::span<const uint8_t> all(p + log::kRecordHeaderBytes, bytes.size() - log::kRecordHeaderBytes);
   std::span<const uint8_t> k = all.first(header->key_length);
@@ -69,8 +68,8 @@ Result<std::string> StoreImpl::ReadRecord(const Cid& cid, const index::Location&
   const size_t n = want_value ? loc.length : log::kRecordHeaderBytes + Cid::kBinaryBytes;
   std::string bytes(std::min<size_t>(n, loc.length), '\0');
   DDC_ASSIGN_OR_RETURN(
-      size_t got, file->Read(loc.offset, std::span(reinterpret_cast<uint8_t*>(bytes.data()),
-                                                   bytes.size())));
+      size_t got,
+      file->Read(loc.offset, std::span(reinterpret_cast<uint8_t*>(bytes.data()), bytes.size())));
   if (got != bytes.size()) {
     return Status::Corruption(log::SegmentFileName(loc.segment) + " offset " +
                               std::to_string(loc.offset) + ": record cut short (" +
@@ -149,14 +148,14 @@ std::vector<Result<std::string>> StoreImpl::MultiGet(std::span<const Cid> cids) 
       pending[j].bytes.assign(pending[j].loc.length, '\0');
       io::ReadOp op;
       op.offset = pending[j].loc.offset;
-      op.buffer = std::span(reinterpret_cast<uint8_t*>(pending[j].bytes.data()),
-                            pending[j].bytes.size());
+      op.buffer =
+          std::span(reinterpret_cast<uint8_t*>(pending[j].bytes.data()), pending[j].bytes.size());
       ops.push_back(std::move(op));
     }
-    Status batch = file == nullptr ? Status::Corruption("index points at missing " +
-                                                        log::SegmentFileName(
-                                                            pending[begin].loc.segment))
-                                   : file->ReadBatch(ops);
+    Status batch = file == nullptr
+                       ? Status::Corruption("index points at missing " +
+                                            log::SegmentFileName(pending[begin].loc.segment))
+                       : file->ReadBatch(ops);
     for (size_t j = begin; j < end; ++j) {
       Pending& p = pending[j];
       const io::ReadOp& op = ops[j - begin];
@@ -167,8 +166,7 @@ std::vector<Result<std::string>> StoreImpl::MultiGet(std::span<const Cid> cids) 
         results[p.index] = op.status;
       } else if (op.bytes_read != p.bytes.size()) {
         results[p.index] = Status::Corruption(log::SegmentFileName(p.loc.segment) + " offset " +
-                                              std::to_string(p.loc.offset) +
-                                              ": record cut short");
+                                              std::to_string(p.loc.offset) + ": record cut short");
       } else {
         auto r = VerifyRecordBytes(cid, p.loc, std::move(p.bytes), /*want_value=*/true);
         // A tag collision on the first candidate: fall back to the full lookup.
@@ -271,9 +269,8 @@ class StoreIterator final : public RecordIterator {
           }
           end = *size;
         }
-        reader_ = std::make_unique<log::SegmentReader>(file.get(), log::SegmentFileName(id),
-                                                       log::kSegmentHeaderBytes, end,
-                                                       next_sequence_);
+        reader_ = std::make_unique<log::SegmentReader>(
+            file.get(), log::SegmentFileName(id), log::kSegmentHeaderBytes, end, next_sequence_);
       }
       log::ScannedRecord rec;
       if (reader_->Next(&rec)) {
@@ -289,8 +286,8 @@ class StoreIterator final : public RecordIterator {
         if ((rec.header.flags & log::kFlagZstd) != 0) {
           Status s = Decompress(rec.value, rec.header.raw_length, &value_);
           if (!s.ok()) {
-            status_ = s.WithContext(log::SegmentFileName(id) + " offset " +
-                                    std::to_string(rec.offset));
+            status_ =
+                s.WithContext(log::SegmentFileName(id) + " offset " + std::to_string(rec.offset));
             return;
           }
         } else {

@@ -31,8 +31,8 @@ void StoreImpl::Prepare(std::span<const uint8_t> bytes, Prepared* out) const {
   out->raw_length = static_cast<uint32_t>(bytes.size());
   out->stored = bytes;
   if (options_.compression == Compression::kAuto && MaybeCompress(bytes, &out->compressed)) {
-    out->stored = std::span(reinterpret_cast<const uint8_t*>(out->compressed.data()),
-                            out->compressed.size());
+    out->stored =
+        std::span(reinterpret_cast<const uint8_t*>(out->compressed.data()), out->compressed.size());
     out->flags = log::kFlagZstd;
   }
 }
@@ -171,9 +171,8 @@ Status StoreImpl::WriteGroup(const std::vector<Writer*>& group) {
       const auto key = p.cid.ToBytes();
       log::EncodeRecord(h, key, p.stored, buffer_.get() + buffer_used_);
       buffer_used_ += size;
-      pending_.emplace_back(tag,
-                            index::Location{active_segment_, static_cast<uint32_t>(offset),
-                                            static_cast<uint32_t>(size)});
+      pending_.emplace_back(tag, index::Location{active_segment_, static_cast<uint32_t>(offset),
+                                                 static_cast<uint32_t>(size)});
       GroupAdd(p.cid, tag);
       last_segment_ = active_segment_;
       last_offset_ = static_cast<uint32_t>(offset);
@@ -264,9 +263,9 @@ Status StoreImpl::RollSegment() {
                            " segments");
   }
   std::lock_guard<std::mutex> lock(sync_mu_);
-  DDC_ASSIGN_OR_RETURN(auto created,
-                       log::CreateSegment(fs_, dir_, log::SegmentHeader{id, store_id_,
-                                                                        next_sequence_}));
+  DDC_ASSIGN_OR_RETURN(
+      auto created,
+      log::CreateSegment(fs_, dir_, log::SegmentHeader{id, store_id_, next_sequence_}));
   std::shared_ptr<io::File> file = std::move(created);
   {
     std::unique_lock<std::shared_mutex> seg_lock(segments_mu_);
@@ -347,8 +346,7 @@ void StoreImpl::MaybeStartSnapshot() {
     if (s.ok()) {
       stat_snapshots_.fetch_add(1, std::memory_order_relaxed);
     } else {
-      Log(dir_ + ": index snapshot not written (the next open replays more log): " +
-          s.ToString());
+      Log(dir_ + ": index snapshot not written (the next open replays more log): " + s.ToString());
     }
     snapshot_running_.store(false, std::memory_order_release);
   });

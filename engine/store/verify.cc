@@ -31,8 +31,7 @@ std::string Where(uint32_t segment, uint64_t offset) {
 Result<VerifyReport> Store::Verify(const Options& options,
                                    const std::function<void(const VerifyProgress&)>& progress) {
   if (options.dir.empty()) return Status::InvalidArgument("verify: dir is empty");
-  DDC_ASSIGN_OR_RETURN(io::FileSystem * fs,
-                       ChooseFileSystem(options, [&](const std::string& line) {
+  DDC_ASSIGN_OR_RETURN(io::FileSystem * fs, ChooseFileSystem(options, [&](const std::string& line) {
                          LogLine(options, line);
                        }));
   const std::string& dir = options.dir;
@@ -82,13 +81,13 @@ Result<VerifyReport> Store::Verify(const Options& options,
     while (reader.Next(&rec)) {
       auto cid = Cid::FromBytes(rec.key);
       if (!cid.ok()) {
-        return Status::Corruption(Where(id, rec.offset) + ": key is not a CID: " +
-                                  cid.status().message());
+        return Status::Corruption(Where(id, rec.offset) +
+                                  ": key is not a CID: " + cid.status().message());
       }
       std::span<const uint8_t> raw = rec.value;
       if ((rec.header.flags & log::kFlagZstd) != 0) {
-        DDC_RETURN_IF_ERROR(
-            Decompress(rec.value, rec.header.raw_length, &value).WithContext(Where(id, rec.offset)));
+        DDC_RETURN_IF_ERROR(Decompress(rec.value, rec.header.raw_length, &value)
+                                .WithContext(Where(id, rec.offset)));
         raw = std::span(reinterpret_cast<const uint8_t*>(value.data()), value.size());
       }
       if (Cid::Of(cid->codec(), raw) != *cid) {
@@ -150,8 +149,8 @@ Result<VerifyReport> Store::Verify(const Options& options,
       return Status::Corruption("index.snap: entry count does not match the records it covers");
     }
   } else if (!snap.status().IsNotFound()) {
-    const std::string note = "index snapshot unusable (" + snap.status().message() +
-                             "); the next open rebuilds it";
+    const std::string note =
+        "index snapshot unusable (" + snap.status().message() + "); the next open rebuilds it";
     report.notes = report.notes.empty() ? note : report.notes + "; " + note;
   }
   return report;

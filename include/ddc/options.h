@@ -14,12 +14,12 @@ class FileSystem;
 }  // namespace io
 
 // Hard limits. Every one is checked at the API boundary with a clear error.
-inline constexpr uint32_t kMaxRecordBytes = 16u << 20;         // Largest blob accepted.
-inline constexpr uint64_t kMinSegmentBytes = 64u << 10;        // Smallest segment_bytes.
-inline constexpr uint64_t kMaxSegmentBytes = (1ull << 32) - 1; // Offsets are 32-bit.
-inline constexpr uint32_t kMaxSegments = 1u << 16;             // Segment ids are 16-bit.
-inline constexpr uint32_t kMaxGroupRecords = 4096;             // Records per group commit.
-inline constexpr uint32_t kMaxMultiGet = 1024;                 // CIDs per MultiGet call.
+inline constexpr uint32_t kMaxRecordBytes = 16u << 20;          // Largest blob accepted.
+inline constexpr uint64_t kMinSegmentBytes = 64u << 10;         // Smallest segment_bytes.
+inline constexpr uint64_t kMaxSegmentBytes = (1ull << 32) - 1;  // Offsets are 32-bit.
+inline constexpr uint32_t kMaxSegments = 1u << 16;              // Segment ids are 16-bit.
+inline constexpr uint32_t kMaxGroupRecords = 4096;              // Records per group commit.
+inline constexpr uint32_t kMaxMultiGet = 1024;                  // CIDs per MultiGet call.
 
 // When written data is forced to stable storage. Every mode keeps the store consistent after a
 // crash (recovery truncates a torn tail); they differ in what acknowledged writes may be lost.

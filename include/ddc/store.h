@@ -25,23 +25,23 @@
 namespace ddc {
 
 struct StoreStats {
-  uint64_t records = 0;             // Distinct blobs stored.
-  uint64_t logical_bytes = 0;       // Sum of blob sizes as put.
-  uint64_t log_bytes = 0;           // Bytes in segment files (framing and compression included).
-  uint32_t segments = 0;            // Segment files.
-  uint64_t index_bytes = 0;         // RAM held by the CID index.
+  uint64_t records = 0;        // Distinct blobs stored.
+  uint64_t logical_bytes = 0;  // Sum of blob sizes as put.
+  uint64_t log_bytes = 0;      // Bytes in segment files (framing and compression included).
+  uint32_t segments = 0;       // Segment files.
+  uint64_t index_bytes = 0;    // RAM held by the CID index.
   double index_bytes_per_record = 0;
-  uint64_t puts = 0;                // PutBlob calls that succeeded since open.
-  uint64_t dedup_hits = 0;          // ... of which found the blob already stored.
-  uint64_t gets = 0;                // Blobs read (Get and each MultiGet entry) since open.
-  uint64_t group_commits = 0;       // Group commits since open.
-  uint64_t syncs = 0;               // fdatasync calls since open.
-  uint64_t compressed_records = 0;  // Records written zstd-compressed since open.
-  uint64_t snapshots_written = 0;   // Index snapshots written since open.
-  uint64_t replayed_records = 0;    // Records replayed from the log at open.
+  uint64_t puts = 0;                  // PutBlob calls that succeeded since open.
+  uint64_t dedup_hits = 0;            // ... of which found the blob already stored.
+  uint64_t gets = 0;                  // Blobs read (Get and each MultiGet entry) since open.
+  uint64_t group_commits = 0;         // Group commits since open.
+  uint64_t syncs = 0;                 // fdatasync calls since open.
+  uint64_t compressed_records = 0;    // Records written zstd-compressed since open.
+  uint64_t snapshots_written = 0;     // Index snapshots written since open.
+  uint64_t replayed_records = 0;      // Records replayed from the log at open.
   bool opened_from_snapshot = false;  // The index came from a snapshot at open.
-  std::string io_backend;           // "io_uring", "posix" or the test backend's name.
-  std::string recovery;             // What open did to recover, or "clean".
+  std::string io_backend;             // "io_uring", "posix" or the test backend's name.
+  std::string recovery;               // What open did to recover, or "clean".
 };
 
 // What Store::Verify checked.

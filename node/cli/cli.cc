@@ -26,7 +26,8 @@ std::string Args::Option(const std::string& name) {
   for (size_t i = 0; i < words_.size(); ++i) {
     if (words_[i] == name && i + 1 < words_.size()) {
       std::string v = words_[i + 1];
-      words_.erase(words_.begin() + static_cast<long>(i), words_.begin() + static_cast<long>(i) + 2);
+      words_.erase(words_.begin() + static_cast<long>(i),
+                   words_.begin() + static_cast<long>(i) + 2);
       return v;
     }
     if (words_[i].starts_with(name + "=")) {
@@ -106,8 +107,8 @@ std::string StatsText(const StoreStats& s) {
     << "index bytes:        " << s.index_bytes << "\n"
     << "index bytes/record: " << s.index_bytes_per_record << "\n"
     << "io backend:         " << s.io_backend << "\n"
-    << "opened from snapshot: " << (s.opened_from_snapshot ? "yes" : "no")
-    << " (replayed " << s.replayed_records << " records)\n"
+    << "opened from snapshot: " << (s.opened_from_snapshot ? "yes" : "no") << " (replayed "
+    << s.replayed_records << " records)\n"
     << "recovery:           " << s.recovery << "\n";
   return o.str();
 }
@@ -139,8 +140,8 @@ std::string StatsJson(const StoreStats& s) {
     << ",\"index_bytes_per_record\":" << s.index_bytes_per_record
     << ",\"io_backend\":" << JsonString(s.io_backend)
     << ",\"opened_from_snapshot\":" << (s.opened_from_snapshot ? "true" : "false")
-    << ",\"replayed_records\":" << s.replayed_records
-    << ",\"recovery\":" << JsonString(s.recovery) << "}\n";
+    << ",\"replayed_records\":" << s.replayed_records << ",\"recovery\":" << JsonString(s.recovery)
+    << "}\n";
   return o.str();
 }
 

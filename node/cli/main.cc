@@ -30,14 +30,15 @@ constexpr char kUsage[] =
     "  blob get --dir DIR CID        write the blob's bytes to standard output\n"
     "  stats --dir DIR [--json]      show what the store holds\n"
     "  verify --dir DIR              check every record, the CIDs and the index snapshot\n"
-    "  demo [--dir DIR]              store and read back sample data (default dir: " 
+    "  demo [--dir DIR]              store and read back sample data (default dir: "
     "$XDG_DATA_HOME/ddc/demo or ~/.local/share/ddc/demo)\n"
     "  help                          this text\n";
 
 int BlobPut(Args& args) {
   const std::string dir = args.Option("--dir");
   std::vector<std::string> rest = args.Positionals();
-  if (dir.empty() || rest.size() > 1 || args.HasUnknown()) return Usage("blob put --dir DIR [FILE|-]");
+  if (dir.empty() || rest.size() > 1 || args.HasUnknown())
+    return Usage("blob put --dir DIR [FILE|-]");
   const std::string path = rest.empty() ? "-" : rest[0];
   auto bytes = ReadInput(path);
   if (!bytes.ok()) return Fail(bytes.status());
@@ -67,7 +68,8 @@ int BlobGet(Args& args) {
 int Stats(Args& args) {
   const std::string dir = args.Option("--dir");
   const bool json = args.Flag("--json");
-  if (dir.empty() || !args.Positionals().empty() || args.HasUnknown()) return Usage("stats --dir DIR [--json]");
+  if (dir.empty() || !args.Positionals().empty() || args.HasUnknown())
+    return Usage("stats --dir DIR [--json]");
   auto store = OpenStore(dir, /*create=*/false);
   if (!store.ok()) return Fail(store.status());
   StoreStats s = (*store)->Stats();
@@ -78,7 +80,8 @@ int Stats(Args& args) {
 
 int Verify(Args& args) {
   const std::string dir = args.Option("--dir");
-  if (dir.empty() || !args.Positionals().empty() || args.HasUnknown()) return Usage("verify --dir DIR");
+  if (dir.empty() || !args.Positionals().empty() || args.HasUnknown())
+    return Usage("verify --dir DIR");
   Options options;
   options.dir = dir;
   const bool tty = isatty(2) != 0;
@@ -89,8 +92,8 @@ int Verify(Args& args) {
     const double pct = p.bytes_total == 0 ? 100.0 : 100.0 * p.bytes_done / p.bytes_total;
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::fprintf(stderr, "%sverify: %5.1f%%  %llu records  %.1f MiB  %.1fs%s", tty ? "\r" : "",
-                 pct, static_cast<unsigned long long>(p.records),
+    std::fprintf(stderr, "%sverify: %5.1f%%  %llu records  %.1f MiB  %.1fs%s", tty ? "\r" : "", pct,
+                 static_cast<unsigned long long>(p.records),
                  static_cast<double>(p.bytes_done) / (1 << 20), secs, tty ? "" : "\n");
   });
   if (tty && report.ok() && report->log_bytes >= (64u << 20)) std::fprintf(stderr, "\n");

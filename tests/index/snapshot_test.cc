@@ -264,8 +264,9 @@ TEST_F(SnapshotTest, ImpossibleCapacitiesAreRejectedBeforeAllocating) {
     ASSERT_OK(fs_.WriteAll(kSnap, bytes));
     const bool in_range = capacity >= CidIndex::kMinCapacity && capacity <= CidIndex::kMaxCapacity;
     EXPECT_TRUE(IsCorruption(ReadSnapshot(&fs_, kDir).status(),
-                             in_range ? "does not match capacity " + std::to_string(capacity)
-                                      : "capacity " + std::to_string(capacity) + " outside [1024, "))
+                             in_range
+                                 ? "does not match capacity " + std::to_string(capacity)
+                                 : "capacity " + std::to_string(capacity) + " outside [1024, "))
         << capacity;
   }
   // A table below the minimum capacity is refused even when the file holds it.
