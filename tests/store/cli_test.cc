@@ -1,5 +1,6 @@
 // The ddc CLI, driven as a user drives it: put/get round trips through files and pipes, stats,
 // verify on a healthy and on a damaged store, and the one-line errors and exit codes.
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -9,8 +10,6 @@
 #include <iterator>
 #include <random>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "ddc/cid.h"
 #include "tests/test_util.h"
@@ -38,8 +37,8 @@ class CliTest : public ::testing::Test {
  protected:
   CliRun Ddc(const std::string& args, const std::string& stdin_path = "/dev/null") {
     const std::string out = tmp_.Sub("out"), err = tmp_.Sub("err");
-    const std::string cmd = std::string(DDC_CLI) + " " + args + " <" + stdin_path + " >" + out +
-                            " 2>" + err;
+    const std::string cmd =
+        std::string(DDC_CLI) + " " + args + " <" + stdin_path + " >" + out + " 2>" + err;
     const int status = std::system(cmd.c_str());
     CliRun r;
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
