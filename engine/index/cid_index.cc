@@ -21,6 +21,23 @@ void CidIndex::Insert(uint64_t tag, const Location& loc) {
   ++size_;
 }
 
+bool CidIndex::Replace(uint64_t tag, const Location& from, const Location& to) {
+  assert(to.length > 0 && to.segment < kMaxSegments);
+  const uint64_t cap = slots_.size();
+  uint64_t i = Home(tag, cap);
+  for (uint64_t dist = 0;; ++dist) {
+    Slot& s = slots_[i];
+    if (s.length == 0 || Distance(s, i, cap) < dist) return false;
+    if ((s.tag_segment >> 16) == tag && (s.tag_segment & 0xffff) == from.segment &&
+        s.offset == from.offset && s.length == from.length) {
+      // The tag, and so the slot's place in the probe order, is unchanged.
+      s = Slot{tag << 16 | to.segment, to.offset, to.length};
+      return true;
+    }
+    if (++i == cap) i = 0;
+  }
+}
+
 void CidIndex::InsertSlot(Slot slot) {
   const uint64_t cap = slots_.size();
   uint64_t i = Home(slot.tag_segment >> 16, cap);

@@ -59,6 +59,9 @@ class CidIndex {
   // loc.length > 0 and loc.segment < kMaxSegments.
   void Insert(uint64_t tag, const Location& loc);
 
+  // Points the entry (tag, from) at `to` instead; false when there is no such entry.
+  bool Replace(uint64_t tag, const Location& from, const Location& to);
+
   // Calls fn(const Location&) for each slot carrying `tag`, until fn returns true.
   template <typename Fn>
   void ForEachCandidate(uint64_t tag, Fn&& fn) const {

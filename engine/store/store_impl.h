@@ -15,6 +15,7 @@
 #ifndef DDC_ENGINE_STORE_STORE_IMPL_H_
 #define DDC_ENGINE_STORE_STORE_IMPL_H_
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -68,7 +69,9 @@ class StoreImpl final : public Store {
     uint32_t raw_length = 0;
     uint8_t flags = 0;
     Status status;  // Non-OK: rejected before writing.
-    bool dedup = false;
+    bool dedup = false;           // Already stored, or earlier in the same group commit.
+    bool dedup_in_group = false;  // ... earlier in the same group commit: it shares that
+                                  // blob's fate if the commit fails.
   };
 
   // Everything iterators and tools need to walk the log as of now.
@@ -113,14 +116,46 @@ class StoreImpl final : public Store {
 
   // Reads (store_read.cc).
   std::shared_ptr<io::File> SegmentFile(uint32_t id) const;
-  // Up to a few index candidates for a CID (almost always 0 or 1).
-  std::vector<index::Location> Candidates(const Cid& cid) const;
+  // Index candidates for a CID: almost always 0 or 1, so the first few are held inline and a
+  // lookup allocates nothing.
+  class LocationList {
+   public:
+    void Add(const index::Location& loc) {
+      if (n_ < inline_.size()) {
+        inline_[n_] = loc;
+      } else {
+        more_.push_back(loc);
+      }
+      ++n_;
+    }
+    size_t size() const { return n_; }
+    const index::Location& operator[](size_t i) const {
+      return i < inline_.size() ? inline_[i] : more_[i - inline_.size()];
+    }
+
+   private:
+    std::array<index::Location, 4> inline_{};
+    std::vector<index::Location> more_;
+    size_t n_ = 0;
+  };
+  LocationList Candidates(const Cid& cid) const;
   // Reads and verifies the record at `loc`; NotFound when its key is not `cid` (a tag
   // collision), else its value.
-  Result<std::string> ReadRecord(const Cid& cid, const index::Location& loc, bool want_value) const;
+  enum class ReadMode : uint8_t {
+    kKey,       // Header and key only: is this the record of `cid`?
+    kChecksum,  // The whole record, both checksums; no value returned.
+    kValue,     // The whole record, checked, and its (decompressed) value.
+  };
+  Result<std::string> ReadRecord(const Cid& cid, const index::Location& loc, ReadMode mode) const;
   Result<std::string> VerifyRecordBytes(const Cid& cid, const index::Location& loc,
-                                        std::string&& bytes, bool want_value) const;
-  Result<std::optional<index::Location>> Find(const Cid& cid) const;
+                                        std::string&& bytes, ReadMode mode) const;
+  // Where `cid` is stored. With ReadMode::kChecksum a copy that fails its checksums is
+  // reported as `damaged` rather than as an error, so that a put can write a fresh one.
+  struct Found {
+    std::optional<index::Location> good;
+    std::optional<index::Location> damaged;
+  };
+  Result<Found> Find(const Cid& cid, ReadMode mode) const;
   Status CheckOpen() const;
 
   // Constant after Open.
@@ -152,7 +187,12 @@ class StoreImpl final : public Store {
   std::atomic<uint64_t> logical_bytes_{0};  // Written by the leader, read by Stats().
   std::atomic<uint64_t> log_bytes_{0};
   uint64_t bytes_since_snapshot_ = 0;
-  std::vector<std::pair<uint64_t, index::Location>> pending_;  // Index inserts of the group.
+  struct PendingInsert {
+    uint64_t tag;
+    index::Location loc;
+    std::optional<index::Location> replaces;  // A damaged copy this record supersedes.
+  };
+  std::vector<PendingInsert> pending_;  // Index updates of the group.
   // CIDs written by the current group, for deduplication within it: an open-addressing table
   // (allocated at open, half full at most) whose slots are current when their generation is.
   struct GroupSlot {

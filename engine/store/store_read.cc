@@ -14,45 +14,52 @@ std::shared_ptr<io::File> StoreImpl::SegmentFile(uint32_t id) const {
   return id < segments_.size() ? segments_[id] : nullptr;
 }
 
-std::vector<index::Location> StoreImpl::Candidates(const Cid& cid) const {
-  std::vector<index::Location> out;
+StoreImpl::LocationList StoreImpl::Candidates(const Cid& cid) const {
+  LocationList out;
   const uint64_t tag = index::CidIndex::Tag(cid);
   std::shared_lock<std::shared_mutex> lock(index_mu_);
   index_.ForEachCandidate(tag, [&](const index::Location& loc) {
-    out.push_back(loc);
+    out.Add(loc);
     return false;
   });
   return out;
 }
 
+namespace {
+// Messages are built only on the error paths: a successful read formats nothing.
+std::string Where(const index::Location& loc) {
+  return log::SegmentFileName(loc.segment) + " offset " + std::to_string(loc.offset);
+}
+}  // namespace
+
 Result<std::string> StoreImpl::VerifyRecordBytes(const Cid& cid, const index::Location& loc,
-                                                 std::string&& bytes, bool want_value) const {
-  const std::string where =
-      log::SegmentFileName(loc.segment) + " offset " + std::to_string(loc.offset);
+                                                 std::string&& bytes, ReadMode mode) const {
   const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
   auto header = log::DecodeRecordHeader(std::span(p, bytes.size()));
-  if (!header.ok()) return header.status().WithContext(where);
+  if (!header.ok()) return header.status().WithContext(Where(loc));
   const auto key = cid.ToBytes();
   if (header->key_length != key.size() ||
       std::memcmp(p + log::kRecordHeaderBytes, key.data(), key.size()) != 0) {
-    // Another CID with the same 48-bit tag, or a genuine mismatch: the caller tries the next
-    // candidate.
+    // Another CID with the same 48-bit tag: the caller tries the next candidate.
     return Status::NotFound(cid.ToString());
   }
-  if (!want_value) return std::string();
+  if (mode == ReadMode::kKey) return std::string();
   if (header->on_disk_bytes() != loc.length) {
-    return Status::Corruption(where + ": record length " + std::to_string(header->on_disk_bytes()) +
-                              ", index says " + std::to_string(loc.length));
+    return Status::Corruption(Where(loc) + ": record length " +
+                              std::to_string(header->on_disk_bytes()) + ", index says " +
+                              std::to_string(loc.length));
   }
   std::span<const uint8_t> all(p + log::kRecordHeaderBytes, bytes.size() - log::kRecordHeaderBytes);
   std::span<const uint8_t> k = all.first(header->key_length);
   std::span<const uint8_t> v = all.subspan(header->key_length);
   if (log::BodyChecksum(k, v) != header->body_checksum) {
-    return Status::Corruption(where + ": record body checksum mismatch for " + cid.ToString());
+    return Status::Corruption(Where(loc) + ": record body checksum mismatch for " + cid.ToString());
   }
+  if (mode == ReadMode::kChecksum) return std::string();
   if ((header->flags & log::kFlagZstd) != 0) {
     std::string out;
-    DDC_RETURN_IF_ERROR(Decompress(v, header->raw_length, &out).WithContext(where));
+    Status s = Decompress(v, header->raw_length, &out);
+    if (!s.ok()) return s.WithContext(Where(loc));
     return out;
   }
   bytes.erase(0, log::kRecordHeaderBytes + header->key_length);
@@ -60,48 +67,62 @@ Result<std::string> StoreImpl::VerifyRecordBytes(const Cid& cid, const index::Lo
 }
 
 Result<std::string> StoreImpl::ReadRecord(const Cid& cid, const index::Location& loc,
-                                          bool want_value) const {
+                                          ReadMode mode) const {
   std::shared_ptr<io::File> file = SegmentFile(loc.segment);
   if (file == nullptr) {
     return Status::Corruption("index points at missing " + log::SegmentFileName(loc.segment));
   }
-  const size_t n = want_value ? loc.length : log::kRecordHeaderBytes + Cid::kBinaryBytes;
+  const size_t n =
+      mode == ReadMode::kKey ? log::kRecordHeaderBytes + Cid::kBinaryBytes : loc.length;
   std::string bytes(std::min<size_t>(n, loc.length), '\0');
   DDC_ASSIGN_OR_RETURN(
       size_t got,
       file->Read(loc.offset, std::span(reinterpret_cast<uint8_t*>(bytes.data()), bytes.size())));
   if (got != bytes.size()) {
-    return Status::Corruption(log::SegmentFileName(loc.segment) + " offset " +
-                              std::to_string(loc.offset) + ": record cut short (" +
-                              std::to_string(got) + " of " + std::to_string(bytes.size()) +
-                              " bytes)");
+    return Status::Corruption(Where(loc) + ": record cut short (" + std::to_string(got) + " of " +
+                              std::to_string(bytes.size()) + " bytes)");
   }
-  return VerifyRecordBytes(cid, loc, std::move(bytes), want_value);
+  return VerifyRecordBytes(cid, loc, std::move(bytes), mode);
 }
 
-Result<std::optional<index::Location>> StoreImpl::Find(const Cid& cid) const {
-  for (const index::Location& loc : Candidates(cid)) {
-    auto r = ReadRecord(cid, loc, /*want_value=*/false);
-    if (r.ok()) return std::optional<index::Location>(loc);
+Result<StoreImpl::Found> StoreImpl::Find(const Cid& cid, ReadMode mode) const {
+  Found found;
+  const LocationList candidates = Candidates(cid);
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    auto r = ReadRecord(cid, candidates[i], mode);
+    if (r.ok()) {
+      found.good = candidates[i];
+      return found;
+    }
+    if (r.status().IsCorruption() && mode == ReadMode::kChecksum) {
+      if (!found.damaged) found.damaged = candidates[i];
+      continue;
+    }
     if (!r.status().IsNotFound()) return r.status();
   }
-  return std::optional<index::Location>();
+  return found;
 }
 
 Result<std::string> StoreImpl::Get(const Cid& cid) {
   DDC_RETURN_IF_ERROR(CheckOpen());
   stat_gets_.fetch_add(1, std::memory_order_relaxed);
-  for (const index::Location& loc : Candidates(cid)) {
-    auto r = ReadRecord(cid, loc, /*want_value=*/true);
-    if (r.ok() || !r.status().IsNotFound()) return r;
+  // A damaged copy may have been superseded by a fresh one (see WriteGroup); the first error
+  // is reported only when no candidate reads back whole.
+  Status first_error;
+  const LocationList candidates = Candidates(cid);
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    auto r = ReadRecord(cid, candidates[i], ReadMode::kValue);
+    if (r.ok()) return r;
+    if (!r.status().IsNotFound() && first_error.ok()) first_error = r.status();
   }
+  if (!first_error.ok()) return first_error;
   return Status::NotFound(cid.ToString());
 }
 
 Result<bool> StoreImpl::Contains(const Cid& cid) {
   DDC_RETURN_IF_ERROR(CheckOpen());
-  DDC_ASSIGN_OR_RETURN(auto found, Find(cid));
-  return found.has_value();
+  DDC_ASSIGN_OR_RETURN(Found found, Find(cid, ReadMode::kKey));
+  return found.good.has_value();
 }
 
 std::vector<Result<std::string>> StoreImpl::MultiGet(std::span<const Cid> cids) {
@@ -128,9 +149,14 @@ std::vector<Result<std::string>> StoreImpl::MultiGet(std::span<const Cid> cids) 
   pending.reserve(cids.size());
   std::vector<bool> resolved(cids.size(), false);
   for (size_t i = 0; i < cids.size(); ++i) {
-    results.emplace_back(Status::NotFound(cids[i].ToString()));
-    auto c = Candidates(cids[i]);
-    if (!c.empty()) pending.push_back(Pending{i, c.front(), std::string()});
+    const LocationList c = Candidates(cids[i]);
+    if (c.size() == 0) {
+      results.emplace_back(Status::NotFound(cids[i].ToString()));
+    } else {
+      // Overwritten below; a cheap placeholder (no CID formatting on the hot path).
+      results.emplace_back(std::string());
+      pending.push_back(Pending{i, c[0], std::string()});
+    }
   }
   // One batch per segment file, issued together (io_uring submits them in one call).
   std::sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
@@ -168,9 +194,10 @@ std::vector<Result<std::string>> StoreImpl::MultiGet(std::span<const Cid> cids) 
         results[p.index] = Status::Corruption(log::SegmentFileName(p.loc.segment) + " offset " +
                                               std::to_string(p.loc.offset) + ": record cut short");
       } else {
-        auto r = VerifyRecordBytes(cid, p.loc, std::move(p.bytes), /*want_value=*/true);
-        // A tag collision on the first candidate: fall back to the full lookup.
-        results[p.index] = r.ok() || !r.status().IsNotFound() ? std::move(r) : Get(cid);
+        auto r = VerifyRecordBytes(cid, p.loc, std::move(p.bytes), ReadMode::kValue);
+        // A tag collision or a damaged copy on the first candidate: the full lookup tries the
+        // others.
+        results[p.index] = r.ok() ? std::move(r) : Get(cid);
       }
     }
     begin = end;

@@ -102,7 +102,8 @@ void StoreImpl::CommitGroup(std::unique_lock<std::mutex>& lock, Writer* leader) 
   if (!error.ok()) {
     for (Writer* w : group) {
       for (Prepared& p : w->blobs) {
-        if (p.status.ok() && !p.dedup) p.status = error;
+        // A duplicate of a blob earlier in this group was never stored either.
+        if (p.status.ok() && (!p.dedup || p.dedup_in_group)) p.status = error;
       }
     }
   } else {
@@ -138,16 +139,24 @@ Status StoreImpl::WriteGroup(const std::vector<Writer*>& group) {
       const uint64_t tag = index::CidIndex::Tag(p.cid);
       if (GroupContains(p.cid, tag)) {
         p.dedup = true;
+        p.dedup_in_group = true;
         continue;
       }
-      auto found = Find(p.cid);
+      // A stored copy counts only if it reads back whole; a damaged one is superseded by the
+      // record written now (the index then points at the fresh copy).
+      auto found = Find(p.cid, ReadMode::kChecksum);
       if (!found.ok()) {
         p.status = found.status();
         continue;
       }
-      if (found->has_value()) {
+      if (found->good) {
         p.dedup = true;
         continue;
+      }
+      if (found->damaged) {
+        Log(dir_ + ": stored copy of " + p.cid.ToString() + " at " +
+            log::SegmentFileName(found->damaged->segment) + " offset " +
+            std::to_string(found->damaged->offset) + " is damaged; writing a fresh copy");
       }
       const uint64_t size = log::kRecordHeaderBytes + kCidKeyBytes + p.stored.size();
       if (buffer_offset_ + buffer_used_ + size > options_.segment_bytes) {
@@ -171,8 +180,11 @@ Status StoreImpl::WriteGroup(const std::vector<Writer*>& group) {
       const auto key = p.cid.ToBytes();
       log::EncodeRecord(h, key, p.stored, buffer_.get() + buffer_used_);
       buffer_used_ += size;
-      pending_.emplace_back(tag, index::Location{active_segment_, static_cast<uint32_t>(offset),
-                                                 static_cast<uint32_t>(size)});
+      pending_.push_back(
+          PendingInsert{tag,
+                        index::Location{active_segment_, static_cast<uint32_t>(offset),
+                                        static_cast<uint32_t>(size)},
+                        found->damaged});
       GroupAdd(p.cid, tag);
       last_segment_ = active_segment_;
       last_offset_ = static_cast<uint32_t>(offset);
@@ -188,7 +200,9 @@ Status StoreImpl::WriteGroup(const std::vector<Writer*>& group) {
   }
   if (!pending_.empty()) {
     std::unique_lock<std::shared_mutex> lock(index_mu_);
-    for (const auto& [tag, loc] : pending_) index_.Insert(tag, loc);
+    for (const PendingInsert& p : pending_) {
+      if (!p.replaces || !index_.Replace(p.tag, *p.replaces, p.loc)) index_.Insert(p.tag, p.loc);
+    }
   }
   stat_groups_.fetch_add(1, std::memory_order_relaxed);
   MaybeStartSnapshot();
@@ -384,7 +398,11 @@ Status StoreImpl::Close() {
     std::lock_guard<std::mutex> lock(mu_);
     failed = !failed_.ok();
   }
-  if (!failed) {
+  if (failed) {
+    // Say so: the last acknowledged writes may not be durable (e.g. a background sync failed).
+    std::lock_guard<std::mutex> lock(mu_);
+    result = failed_;
+  } else {
     result = SyncActive();
     // Skip the snapshot when nothing was written since open and a valid one was loaded.
     if (result.ok() && (bytes_since_snapshot_ > 0 || stat_replayed_ > 0 || !stat_from_snapshot_)) {

@@ -350,5 +350,26 @@ TEST(CidIndexTest, FromSlotsRejectsOverload) {
   }
 }
 
+TEST(CidIndexTest, ReplaceMovesExactlyTheNamedEntry) {
+  // Replace is how a put supersedes a damaged copy: only the entry with the same tag AND the
+  // old location moves; another entry sharing the tag stays where it was.
+  std::mt19937_64 rng(31);
+  CidIndex index;
+  for (uint64_t i = 0; i < 2000; ++i) index.Insert(CidIndex::Tag(RandomCid(rng)), LocationOf(i));
+  const uint64_t tag = CidIndex::Tag(RandomCid(rng));
+  const Location a{3, 100, 50}, b{3, 900, 60}, fresh{4, 64, 50};
+  index.Insert(tag, a);
+  index.Insert(tag, b);
+  EXPECT_FALSE(index.Replace(tag, Location{3, 101, 50}, fresh));  // No such location.
+  EXPECT_FALSE(index.Replace(tag ^ 1, a, fresh));                 // No such tag.
+  ASSERT_TRUE(index.Replace(tag, a, fresh));
+  std::vector<Location> got = Candidates(index, tag);
+  std::sort(got.begin(), got.end(), [](const Location& x, const Location& y) {
+    return x.segment != y.segment ? x.segment < y.segment : x.offset < y.offset;
+  });
+  EXPECT_EQ(got, (std::vector<Location>{b, fresh}));
+  EXPECT_EQ(index.size(), 2002u);
+}
+
 }  // namespace
 }  // namespace ddc::index

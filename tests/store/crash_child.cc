@@ -1,16 +1,21 @@
 // The child process of the SIGKILL crash harness (crash_harness_test.cc).
 //
-// Usage: ddc-crash-child DIR SEED THREADS
-// Opens the store in DIR and puts blobs from THREADS threads until killed. Blob i's bytes are a
-// pure function of (SEED, i) (see BlobBytes), so the parent can regenerate and compare them.
-// After each put returns OK, the child writes "i CID\n" to standard output in one write, so a
-// line the parent reads whole is an acknowledged put. Exits 2 on any error.
+// Usage: ddc-crash-child DIR SEED THREADS [DURABILITY]
+//   DURABILITY: sync-every-group (default), sync-interval or none. A SIGKILL is a process
+//   crash, which every mode survives without losing an acknowledged put (options.h).
+//   Environment: DDC_CRASH_FIRST_INDEX, the first blob index to use (default 0).
+// Opens the store in DIR and puts blobs from THREADS threads until killed: mostly one PutBlob
+// at a time, every eighth operation a PutBlobs batch of three. Blob i's bytes are a pure
+// function of (SEED, i) (see CrashBlobBytes), so the parent can regenerate and compare them.
+// After a put returns OK, the child writes "i CID\n" to standard output, a batch's lines in one
+// write, so a line the parent reads whole is an acknowledged put. Exits 2 on any error.
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
-#include <random>
+#include <cstring>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -18,46 +23,73 @@
 #include "ddc/store.h"
 #include "tests/store/crash_blob.h"
 
+namespace {
+
+[[noreturn]] void Fail(const std::string& what) {
+  std::fprintf(stderr, "crash child: %s\n", what.c_str());
+  std::_Exit(2);
+}
+
+void WriteAll(const std::string& text) {
+  // One write(2) for all the lines: the parent never sees half a line from a finished put.
+  if (write(1, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
+    Fail("write to stdout failed");
+  }
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::fprintf(stderr, "usage: ddc-crash-child DIR SEED THREADS\n");
+  if (argc != 4 && argc != 5) {
+    std::fprintf(stderr, "usage: ddc-crash-child DIR SEED THREADS [DURABILITY]\n");
     return 2;
   }
   ddc::Options options;
   options.dir = argv[1];
   const uint64_t seed = std::strtoull(argv[2], nullptr, 10);
   const int threads = std::atoi(argv[3]);
+  if (argc == 5) {
+    if (std::strcmp(argv[4], "sync-every-group") == 0) {
+      options.durability = ddc::Durability::kSyncEveryGroup;
+    } else if (std::strcmp(argv[4], "sync-interval") == 0) {
+      options.durability = ddc::Durability::kSyncInterval;
+      options.sync_interval_ms = 5;
+    } else if (std::strcmp(argv[4], "none") == 0) {
+      options.durability = ddc::Durability::kNone;
+    } else {
+      Fail(std::string("unknown durability ") + argv[4]);
+    }
+  }
   // Small segments so that kills land during rollovers too; frequent snapshots so that kills
   // land during snapshot writes.
   options.segment_bytes = 256 << 10;
   options.max_record_bytes = 64 << 10;
   options.snapshot_interval_bytes = 512 << 10;
   auto store = ddc::Store::Open(options);
-  if (!store.ok()) {
-    std::fprintf(stderr, "crash child: %s\n", store.status().ToString().c_str());
-    return 2;
-  }
-  std::atomic<uint64_t> next{std::strtoull(std::getenv("DDC_CRASH_FIRST_INDEX") != nullptr
-                                               ? std::getenv("DDC_CRASH_FIRST_INDEX")
-                                               : "0",
-                                           nullptr, 10)};
+  if (!store.ok()) Fail(store.status().ToString());
+  const char* first = std::getenv("DDC_CRASH_FIRST_INDEX");
+  std::atomic<uint64_t> next{first != nullptr ? std::strtoull(first, nullptr, 10) : 0};
   std::vector<std::thread> workers;
   for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&] {
-      for (;;) {
-        const uint64_t i = next.fetch_add(1);
-        const std::string bytes = ddc::test::CrashBlobBytes(seed, i);
-        auto cid = (*store)->PutBlob(std::string_view(bytes));
-        if (!cid.ok()) {
-          std::fprintf(stderr, "crash child: put %llu: %s\n",
-                       static_cast<unsigned long long>(i), cid.status().ToString().c_str());
-          std::_Exit(2);
+    workers.emplace_back([&, t] {
+      for (uint64_t op = static_cast<uint64_t>(t);; ++op) {
+        const uint64_t n = op % 8 == 7 ? 3 : 1;
+        const uint64_t i = next.fetch_add(n);
+        std::vector<std::string> blobs;
+        std::vector<std::span<const uint8_t>> spans;
+        for (uint64_t k = 0; k < n; ++k) blobs.push_back(ddc::test::CrashBlobBytes(seed, i + k));
+        for (const std::string& b : blobs) {
+          spans.emplace_back(reinterpret_cast<const uint8_t*>(b.data()), b.size());
         }
-        const std::string line = std::to_string(i) + " " + cid->ToString() + "\n";
-        // One write(2) per line: the parent never sees half a line from a finished put.
-        if (write(1, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
-          std::_Exit(2);
+        const std::vector<ddc::Result<ddc::Cid>> results = (*store)->PutBlobs(spans);
+        std::string lines;
+        for (uint64_t k = 0; k < n; ++k) {
+          if (!results[k].ok()) {
+            Fail("put " + std::to_string(i + k) + ": " + results[k].status().ToString());
+          }
+          lines += std::to_string(i + k) + " " + results[k]->ToString() + "\n";
         }
+        WriteAll(lines);
       }
     });
   }

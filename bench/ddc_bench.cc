@@ -1,0 +1,178 @@
+// ddc-bench: ddc against RocksDB and LMDB on the same workloads, in one process, reported as
+// ratios (docs: the speed targets of the issue live here, never in a test).
+//
+//   hash_limit      BLAKE2b-256 of N blobs on one thread: the ceiling of single-threaded
+//                   content-addressed puts. Put rows show ddc as a % of it.
+//   put_sync1000    N puts of random blobs in batches of 1000 with one sync per batch: ddc
+//                   PutBlobs (kSyncEveryGroup), RocksDB WriteBatch sync=true, LMDB one txn.
+//   put_nosync      The same with no syncs (kNone, sync=false, MDB_NOSYNC).
+//   get_random      N uniform random gets of existing keys from put_sync1000's stores,
+//                   reopened; 1 thread, then 2 threads (get_random_2t).
+//   multiget64      MultiGet of 64 random keys, repeated N/64 times.
+//   seq_64k         64 KiB puts (up to 1 GiB) on ddc (kNone + final Sync, 1 and 2 threads)
+//                   against raw io_uring sequential write bandwidth, buffered and O_DIRECT.
+//   open_10m        A store of --open-records small blobs: time of Store::Open from the index
+//                   snapshot, and with the snapshot deleted (full replay); RocksDB DB::Open of
+//                   the same records.
+//   ram_per_record  The CID index's bytes per record and RSS growth per record of that store.
+//
+// Usage: ddc-bench [--dir DIR] [--n N] [--value-bytes B] [--workloads a,b,c] [--json]
+//                  [--open-records N] [--batch N] [--repeat R] [--drop-cache]
+//                  [--skip-rocksdb-open] [--stores ddc,rocksdb,lmdb]
+// Stores go to a fresh directory under DIR (default /tmp), removed at the end. The table goes to
+// stdout; with --json, one JSON object per result row goes to stdout instead (the table to
+// stderr). Progress lines always go to stderr.
+#include <sys/utsname.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "bench/bench_util.h"
+#include "bench/peer_stores.h"
+#include "bench/report.h"
+#include "bench/workloads.h"
+#include "ddc/options.h"
+
+namespace ddc::bench {
+namespace {
+
+constexpr char kUsage[] =
+    "usage: ddc-bench [--dir DIR] [--n N] [--value-bytes B] [--workloads a,b,c] [--json]\n"
+    "                 [--open-records N] [--batch N] [--repeat R] [--drop-cache]\n"
+    "                 [--skip-rocksdb-open] [--stores ddc,rocksdb,lmdb]\n"
+    "  --dir DIR            parent of the scratch directory (default /tmp); removed after\n"
+    "  --n N                blobs per put workload and gets per get workload (1000000)\n"
+    "  --value-bytes B      blob size of the put/get workloads (1024)\n"
+    "  --workloads LIST     comma-separated subset of: hash_limit put_sync1000 put_nosync\n"
+    "                       get_random multiget64 seq_64k open_10m ram_per_record (all)\n"
+    "  --json               one JSON object per result row on stdout\n"
+    "  --open-records N     records of the open_10m / ram_per_record store (10000000)\n"
+    "  --batch N            puts per batch / sync (1000)\n"
+    "  --repeat R           runs per timed phase, stores taking turns; best reported (3)\n"
+    "  --drop-cache         evict the stores' page cache before the get workloads\n"
+    "  --skip-rocksdb-open  do not build the RocksDB twin of the open_10m store\n"
+    "  --stores LIST        stores for the put/get workloads, e.g. ddc (to profile it alone;\n"
+    "                       default ddc,rocksdb,lmdb)\n";
+
+uint64_t ParseCount(std::string_view flag, const std::string& text, uint64_t min, uint64_t max) {
+  char* end = nullptr;
+  const unsigned long long v = std::strtoull(text.c_str(), &end, 10);
+  if (text.empty() || end == nullptr || *end != '\0' || v < min || v > max) {
+    Die(std::string(flag) + ": expected an integer in [" + std::to_string(min) + ", " +
+        std::to_string(max) + "], got '" + text + "'");
+  }
+  return v;
+}
+
+// A comma-separated list, each item one of `known`.
+std::set<std::string> ParseList(std::string_view flag, const std::string& text,
+                                const std::set<std::string>& known) {
+  std::set<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    const std::string name = text.substr(start, comma - start);
+    if (!name.empty()) {
+      if (known.count(name) == 0) Die(std::string(flag) + ": unknown '" + name + "'\n" + kUsage);
+      out.insert(name);
+    }
+    start = comma + 1;
+  }
+  return out;
+}
+
+struct Flags {
+  BenchConfig config;
+  std::string parent = "/tmp";
+  bool json = false;
+};
+
+Flags ParseFlags(int argc, char** argv) {
+  Flags f;
+  std::string workloads = "all";
+  std::string stores = "ddc,rocksdb,lmdb";
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    std::string value;
+    const size_t eq = arg.find('=');
+    const bool has_inline = arg.rfind("--", 0) == 0 && eq != std::string::npos;
+    if (has_inline) {
+      value = arg.substr(eq + 1);
+      arg = arg.substr(0, eq);
+    }
+    auto next = [&]() -> std::string {
+      if (has_inline) return value;
+      if (i + 1 >= argc) Die(arg + " needs a value\n" + kUsage);
+      return argv[++i];
+    };
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(kUsage, stdout);
+      std::exit(0);
+    } else if (arg == "--dir") {
+      f.parent = next();
+    } else if (arg == "--n") {
+      f.config.n = ParseCount(arg, next(), 1, 1ull << 40);
+    } else if (arg == "--value-bytes") {
+      f.config.value_bytes = static_cast<uint32_t>(ParseCount(arg, next(), 1, kMaxRecordBytes));
+    } else if (arg == "--workloads") {
+      workloads = next();
+    } else if (arg == "--json") {
+      f.json = true;
+    } else if (arg == "--open-records") {
+      f.config.open_records = ParseCount(arg, next(), 1, 1ull << 32);
+    } else if (arg == "--batch") {
+      f.config.batch = static_cast<uint32_t>(ParseCount(arg, next(), 1, kMaxGroupRecords));
+    } else if (arg == "--repeat") {
+      f.config.repeat = static_cast<uint32_t>(ParseCount(arg, next(), 1, 100));
+    } else if (arg == "--stores") {
+      stores = next();
+    } else if (arg == "--drop-cache") {
+      f.config.drop_cache = true;
+    } else if (arg == "--skip-rocksdb-open") {
+      f.config.skip_rocksdb_open = true;
+    } else {
+      Die("unknown argument '" + arg + "'\n" + kUsage);
+    }
+  }
+  const std::set<std::string> known(AllWorkloads().begin(), AllWorkloads().end());
+  f.config.workloads = workloads == "all" ? known : ParseList("--workloads", workloads, known);
+  if (f.config.workloads.empty()) Die("no workload selected\n" + std::string(kUsage));
+  f.config.stores = ParseList("--stores", stores, {"ddc", "rocksdb", "lmdb"});
+  if (f.config.stores.count("ddc") == 0) Die("--stores must include ddc");
+  return f;
+}
+
+std::string Machine() {
+  utsname u{};
+  std::string kernel = uname(&u) == 0 ? std::string(u.sysname) + " " + u.release : "?";
+  return std::to_string(std::thread::hardware_concurrency()) + " cpus, " + kernel;
+}
+
+int Main(int argc, char** argv) {
+  Flags flags = ParseFlags(argc, argv);
+  flags.config.dir = MakeScratchDir(flags.parent);
+  Note("ddc-bench: scratch directory " + flags.config.dir);
+  Report report(flags.json);
+  Stopwatch total;
+  const std::string io_backend = RunWorkloads(flags.config, &report);
+  RemoveTree(flags.config.dir);
+  const BenchConfig& c = flags.config;
+  std::string header = "ddc-bench: n=" + std::to_string(c.n) +
+                       " value_bytes=" + std::to_string(c.value_bytes) +
+                       " batch=" + std::to_string(c.batch) + " repeat=" + std::to_string(c.repeat) +
+                       " open_records=" + std::to_string(c.open_records) + " dir=" + c.dir +
+                       " | ddc io backend: " + (io_backend.empty() ? "-" : io_backend) + " | " +
+                       PeerVersions() + " | " + Machine() + " | " + Human(total.Seconds()) + " s";
+  report.PrintTable(header);
+  return 0;
+}
+
+}  // namespace
+}  // namespace ddc::bench
+
+int main(int argc, char** argv) { return ddc::bench::Main(argc, argv); }
