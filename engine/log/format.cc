@@ -147,4 +147,13 @@ void EncodeRecord(RecordHeader header, std::span<const uint8_t> key, std::span<c
   EncodeRecordHeader(header, dst);
 }
 
+void EncodeRecordWithChecksum(const RecordHeader& header, std::span<const uint8_t> key,
+                              std::span<const uint8_t> value, uint8_t* dst) {
+  std::memcpy(dst + kRecordHeaderBytes, key.data(), key.size());
+  if (!value.empty()) {
+    std::memcpy(dst + kRecordHeaderBytes + key.size(), value.data(), value.size());
+  }
+  EncodeRecordHeader(header, dst);
+}
+
 }  // namespace ddc::log

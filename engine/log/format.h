@@ -86,6 +86,11 @@ uint64_t BodyChecksum(std::span<const uint8_t> key, std::span<const uint8_t> val
 void EncodeRecord(RecordHeader header, std::span<const uint8_t> key, std::span<const uint8_t> value,
                   uint8_t* dst);
 
+// The same with header.body_checksum already computed (= BodyChecksum(key, value)), so that
+// callers can checksum on other threads before the single writer copies the bytes in.
+void EncodeRecordWithChecksum(const RecordHeader& header, std::span<const uint8_t> key,
+                              std::span<const uint8_t> value, uint8_t* dst);
+
 }  // namespace ddc::log
 
 #endif  // DDC_ENGINE_LOG_FORMAT_H_

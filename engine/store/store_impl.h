@@ -68,7 +68,8 @@ class StoreImpl final : public Store {
     std::string compressed;
     uint32_t raw_length = 0;
     uint8_t flags = 0;
-    Status status;  // Non-OK: rejected before writing.
+    uint64_t body_checksum = 0;   // XXH3 of the binary CID || stored bytes.
+    Status status;                // Non-OK: rejected before writing.
     bool dedup = false;           // Already stored, or earlier in the same group commit.
     bool dedup_in_group = false;  // ... earlier in the same group commit: it shares that
                                   // blob's fate if the commit fails.

@@ -1,0 +1,57 @@
+// ParallelFor: every item is processed exactly once, whatever the sizes, chunking and number of
+// concurrent callers; small jobs run inline on the caller.
+#include "engine/base/parallel.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+namespace ddc {
+namespace {
+
+TEST(ParallelForTest, EveryItemExactlyOnce) {
+  for (size_t n : {0u, 1u, 2u, 63u, 64u, 1000u, 4097u, 100000u}) {
+    for (size_t min_chunk : {1u, 7u, 32u, 1000u}) {
+      std::vector<std::atomic<int>> hits(n);
+      ParallelFor(n, min_chunk, [&](size_t begin, size_t end) {
+        ASSERT_LE(begin, end);
+        ASSERT_LE(end, n);
+        for (size_t i = begin; i < end; ++i) hits[i].fetch_add(1);
+      });
+      for (size_t i = 0; i < n; ++i)
+        ASSERT_EQ(hits[i].load(), 1) << n << "/" << min_chunk << " @" << i;
+    }
+  }
+}
+
+TEST(ParallelForTest, SmallJobsRunOnTheCaller) {
+  const auto caller = std::this_thread::get_id();
+  bool inline_only = true;
+  ParallelFor(10, 8, [&](size_t, size_t) { inline_only &= std::this_thread::get_id() == caller; });
+  EXPECT_TRUE(inline_only);
+}
+
+TEST(ParallelForTest, ConcurrentCallersDoNotMixTheirItems) {
+  constexpr int kCallers = 6;
+  constexpr size_t kItems = 20000;
+  std::vector<std::vector<int>> per_caller(kCallers, std::vector<int>(kItems, 0));
+  std::vector<std::thread> threads;
+  for (int c = 0; c < kCallers; ++c) {
+    threads.emplace_back([&, c] {
+      for (int round = 0; round < 20; ++round) {
+        ParallelFor(kItems, 16, [&](size_t begin, size_t end) {
+          for (size_t i = begin; i < end; ++i) ++per_caller[static_cast<size_t>(c)][i];
+        });
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int c = 0; c < kCallers; ++c) {
+    for (size_t i = 0; i < kItems; ++i) ASSERT_EQ(per_caller[static_cast<size_t>(c)][i], 20);
+  }
+}
+
+}  // namespace
+}  // namespace ddc
