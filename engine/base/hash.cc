@@ -1,6 +1,7 @@
 #include "engine/base/hash.h"
 
 #include <sodium.h>
+#define XXH_STATIC_LINKING_ONLY  // For XXH3_state_t on the stack.
 #include <xxhash.h>
 
 #include <cstdlib>
@@ -22,16 +23,16 @@ void EnsureSodium() { static SodiumInit init; }
 uint64_t Xxh3(std::span<const uint8_t> data) { return XXH3_64bits(data.data(), data.size()); }
 uint64_t Xxh3(const void* data, size_t size) { return XXH3_64bits(data, size); }
 
-Xxh3Stream::Xxh3Stream() : state_(XXH3_createState()) {
-  if (state_ == nullptr) std::abort();
-  XXH3_64bits_reset(static_cast<XXH3_state_t*>(state_));
-}
-Xxh3Stream::~Xxh3Stream() { XXH3_freeState(static_cast<XXH3_state_t*>(state_)); }
-void Xxh3Stream::Update(const void* data, size_t size) {
-  XXH3_64bits_update(static_cast<XXH3_state_t*>(state_), data, size);
-}
-uint64_t Xxh3Stream::Digest() const {
-  return XXH3_64bits_digest(static_cast<const XXH3_state_t*>(state_));
+uint64_t Xxh3Concat(std::span<const uint8_t> a, std::span<const uint8_t> b) {
+  if (b.empty()) return XXH3_64bits(a.data(), a.size());
+  if (a.empty()) return XXH3_64bits(b.data(), b.size());
+  if (a.data() + a.size() == b.data()) return XXH3_64bits(a.data(), a.size() + b.size());
+  XXH3_state_t state;
+  XXH3_INITSTATE(&state);
+  XXH3_64bits_reset(&state);
+  XXH3_64bits_update(&state, a.data(), a.size());
+  XXH3_64bits_update(&state, b.data(), b.size());
+  return XXH3_64bits_digest(&state);
 }
 
 std::array<uint8_t, 32> Blake2b256(std::span<const uint8_t> data) {

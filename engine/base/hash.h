@@ -13,19 +13,9 @@ namespace ddc {
 uint64_t Xxh3(std::span<const uint8_t> data);
 uint64_t Xxh3(const void* data, size_t size);
 
-// Incremental XXH3-64 over several pieces; equal to Xxh3 of their concatenation.
-class Xxh3Stream {
- public:
-  Xxh3Stream();
-  ~Xxh3Stream();
-  Xxh3Stream(const Xxh3Stream&) = delete;
-  Xxh3Stream& operator=(const Xxh3Stream&) = delete;
-  void Update(const void* data, size_t size);
-  uint64_t Digest() const;
-
- private:
-  void* state_;
-};
+// XXH3-64 of a || b without copying them together (one pass when they are adjacent in memory;
+// otherwise a streaming state on the stack, no allocation).
+uint64_t Xxh3Concat(std::span<const uint8_t> a, std::span<const uint8_t> b);
 
 std::array<uint8_t, 32> Blake2b256(std::span<const uint8_t> data);
 

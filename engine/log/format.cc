@@ -131,10 +131,7 @@ Result<RecordHeader> DecodeRecordHeader(std::span<const uint8_t> src) {
 }
 
 uint64_t BodyChecksum(std::span<const uint8_t> key, std::span<const uint8_t> value) {
-  Xxh3Stream s;
-  s.Update(key.data(), key.size());
-  s.Update(value.data(), value.size());
-  return s.Digest();
+  return Xxh3Concat(key, value);
 }
 
 void EncodeRecord(RecordHeader header, std::span<const uint8_t> key, std::span<const uint8_t> value,

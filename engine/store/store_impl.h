@@ -12,6 +12,7 @@
 // Reads keep working.
 //
 // Lock order: mu_ -> sync_mu_ -> segments_mu_ / index_mu_ (the last two are never nested).
+// Reads take only one stripe of index_mu_ and find segment files without a lock.
 #ifndef DDC_ENGINE_STORE_STORE_IMPL_H_
 #define DDC_ENGINE_STORE_STORE_IMPL_H_
 
@@ -30,6 +31,7 @@
 #include <vector>
 
 #include "ddc/store.h"
+#include "engine/base/striped_mutex.h"
 #include "engine/index/cid_index.h"
 #include "engine/index/snapshot.h"
 #include "engine/io/file_system.h"
@@ -116,7 +118,6 @@ class StoreImpl final : public Store {
   void SetFailed(const Status& error);
 
   // Reads (store_read.cc).
-  std::shared_ptr<io::File> SegmentFile(uint32_t id) const;
   // Index candidates for a CID: almost always 0 or 1, so the first few are held inline and a
   // lookup allocates nothing.
   class LocationList {
@@ -217,12 +218,22 @@ class StoreImpl final : public Store {
 
   // Guarded by segments_mu_.
   mutable std::shared_mutex segments_mu_;
-  std::vector<std::shared_ptr<io::File>> segments_;  // Indexed by segment id.
+  std::vector<std::shared_ptr<io::File>> segments_;  // Indexed by segment id; owns the files.
+  std::vector<std::unique_ptr<std::atomic<io::File*>[]>> segment_chunks_;
+
+  // The read path's view of segments_, without a lock or a reference count: segments are only
+  // added while the store is open and closed only by Close(), which must not race with reads,
+  // so a published pointer stays valid. Two levels so that it costs nothing per unused id.
+  static constexpr uint32_t kSegmentChunk = 1024;
+  std::array<std::atomic<std::atomic<io::File*>*>, kMaxSegments / kSegmentChunk> segment_table_{};
+  // REQUIRES: segments_mu_ held exclusively (or Open running alone).
+  void PublishSegment(uint32_t id, io::File* file);
+  io::File* SegmentFilePointer(uint32_t id) const;
   uint32_t first_segment_ = 1;
   uint64_t first_sequence_ = 1;
 
-  // Guarded by index_mu_.
-  mutable std::shared_mutex index_mu_;
+  // Guarded by index_mu_ (striped: lookups from many threads do not contend).
+  mutable StripedSharedMutex index_mu_;
   index::CidIndex index_;
 
   // Background work.
@@ -236,8 +247,9 @@ class StoreImpl final : public Store {
   bool open_done_ = false;
 
   // Statistics.
-  mutable std::atomic<uint64_t> stat_puts_{0}, stat_dedup_{0}, stat_gets_{0}, stat_groups_{0},
-      stat_syncs_{0}, stat_compressed_{0}, stat_snapshots_{0};
+  // Bumped by every put and get from any thread: striped, so readers do not contend on them.
+  mutable StripedCounter stat_puts_, stat_dedup_, stat_gets_;
+  std::atomic<uint64_t> stat_groups_{0}, stat_syncs_{0}, stat_compressed_{0}, stat_snapshots_{0};
   uint64_t stat_replayed_ = 0;
   bool stat_from_snapshot_ = false;
 };

@@ -163,6 +163,7 @@ Status StoreImpl::CreateNew() {
   active_file_ = std::move(file);
   segments_.assign(2, nullptr);
   segments_[1] = active_file_;
+  PublishSegment(1, active_file_.get());
   active_segment_ = 1;
   write_offset_ = log::kSegmentHeaderBytes;
   synced_offset_ = write_offset_;
@@ -220,6 +221,7 @@ Status StoreImpl::LoadSegments(std::vector<uint32_t> ids) {
     prev_first_sequence = seg.header.first_sequence;
     log_bytes_ += seg.size;
     segments_[id] = std::move(seg.file);
+    PublishSegment(id, segments_[id].get());
   }
   active_segment_ = ids.back();
   active_file_ = segments_[active_segment_];

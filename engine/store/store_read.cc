@@ -9,15 +9,28 @@
 
 namespace ddc {
 
-std::shared_ptr<io::File> StoreImpl::SegmentFile(uint32_t id) const {
-  std::shared_lock<std::shared_mutex> lock(segments_mu_);
-  return id < segments_.size() ? segments_[id] : nullptr;
+void StoreImpl::PublishSegment(uint32_t id, io::File* file) {
+  const uint32_t chunk = id / kSegmentChunk;
+  std::atomic<io::File*>* entries = segment_table_[chunk].load(std::memory_order_acquire);
+  if (entries == nullptr) {
+    segment_chunks_.emplace_back(new std::atomic<io::File*>[kSegmentChunk]());
+    entries = segment_chunks_.back().get();
+    segment_table_[chunk].store(entries, std::memory_order_release);
+  }
+  entries[id % kSegmentChunk].store(file, std::memory_order_release);
+}
+
+io::File* StoreImpl::SegmentFilePointer(uint32_t id) const {
+  if (id >= kMaxSegments) return nullptr;
+  const std::atomic<io::File*>* entries =
+      segment_table_[id / kSegmentChunk].load(std::memory_order_acquire);
+  return entries == nullptr ? nullptr : entries[id % kSegmentChunk].load(std::memory_order_acquire);
 }
 
 StoreImpl::LocationList StoreImpl::Candidates(const Cid& cid) const {
   LocationList out;
   const uint64_t tag = index::CidIndex::Tag(cid);
-  std::shared_lock<std::shared_mutex> lock(index_mu_);
+  StripedSharedMutex::ReadLock lock(index_mu_);
   index_.ForEachCandidate(tag, [&](const index::Location& loc) {
     out.Add(loc);
     return false;
@@ -68,7 +81,7 @@ Result<std::string> StoreImpl::VerifyRecordBytes(const Cid& cid, const index::Lo
 
 Result<std::string> StoreImpl::ReadRecord(const Cid& cid, const index::Location& loc,
                                           ReadMode mode) const {
-  std::shared_ptr<io::File> file = SegmentFile(loc.segment);
+  io::File* file = SegmentFilePointer(loc.segment);
   if (file == nullptr) {
     return Status::Corruption("index points at missing " + log::SegmentFileName(loc.segment));
   }
@@ -105,7 +118,7 @@ Result<StoreImpl::Found> StoreImpl::Find(const Cid& cid, ReadMode mode) const {
 
 Result<std::string> StoreImpl::Get(const Cid& cid) {
   DDC_RETURN_IF_ERROR(CheckOpen());
-  stat_gets_.fetch_add(1, std::memory_order_relaxed);
+  stat_gets_.Add(1);
   // A damaged copy may have been superseded by a fresh one (see WriteGroup); the first error
   // is reported only when no candidate reads back whole.
   Status first_error;
@@ -138,7 +151,7 @@ std::vector<Result<std::string>> StoreImpl::MultiGet(std::span<const Cid> cids) 
     for (size_t i = 0; i < cids.size(); ++i) results.emplace_back(precondition);
     return results;
   }
-  stat_gets_.fetch_add(cids.size(), std::memory_order_relaxed);
+  stat_gets_.Add(cids.size());
   // First candidate of each CID; the rare CID with none is NotFound straight away.
   struct Pending {
     size_t index;
@@ -168,7 +181,7 @@ std::vector<Result<std::string>> StoreImpl::MultiGet(std::span<const Cid> cids) 
   for (size_t begin = 0; begin < pending.size();) {
     size_t end = begin;
     while (end < pending.size() && pending[end].loc.segment == pending[begin].loc.segment) ++end;
-    std::shared_ptr<io::File> file = SegmentFile(pending[begin].loc.segment);
+    io::File* file = SegmentFilePointer(pending[begin].loc.segment);
     ops.clear();
     for (size_t j = begin; j < end; ++j) {
       pending[j].bytes.assign(pending[j].loc.length, '\0');
@@ -208,7 +221,7 @@ std::vector<Result<std::string>> StoreImpl::MultiGet(std::span<const Cid> cids) 
 StoreStats StoreImpl::Stats() {
   StoreStats s;
   {
-    std::shared_lock<std::shared_mutex> lock(index_mu_);
+    StripedSharedMutex::ReadLock lock(index_mu_);
     s.records = index_.size();
     s.index_bytes = index_.memory_bytes();
   }
@@ -220,9 +233,9 @@ StoreStats StoreImpl::Stats() {
       s.records == 0 ? 0.0 : static_cast<double>(s.index_bytes) / static_cast<double>(s.records);
   s.logical_bytes = logical_bytes_.load();
   s.log_bytes = log_bytes_.load();
-  s.puts = stat_puts_.load();
-  s.dedup_hits = stat_dedup_.load();
-  s.gets = stat_gets_.load();
+  s.puts = stat_puts_.Load();
+  s.dedup_hits = stat_dedup_.Load();
+  s.gets = stat_gets_.Load();
   s.group_commits = stat_groups_.load();
   s.syncs = stat_syncs_.load();
   s.compressed_records = stat_compressed_.load();

@@ -80,8 +80,8 @@ std::vector<Result<Cid>> StoreImpl::PutBlobs(std::span<const std::span<const uin
   for (Prepared& p : prepared) {
     if (p.status.ok()) {
       results.emplace_back(p.cid);
-      stat_puts_.fetch_add(1, std::memory_order_relaxed);
-      if (p.dedup) stat_dedup_.fetch_add(1, std::memory_order_relaxed);
+      stat_puts_.Add(1);
+      if (p.dedup) stat_dedup_.Add(1);
     } else {
       results.emplace_back(std::move(p.status));
     }
@@ -211,7 +211,7 @@ Status StoreImpl::WriteGroup(const std::vector<Writer*>& group) {
     DDC_RETURN_IF_ERROR(SyncActive());
   }
   if (!pending_.empty()) {
-    std::unique_lock<std::shared_mutex> lock(index_mu_);
+    std::unique_lock<StripedSharedMutex> lock(index_mu_);
     for (const PendingInsert& p : pending_) {
       if (!p.replaces || !index_.Replace(p.tag, *p.replaces, p.loc)) index_.Insert(p.tag, p.loc);
     }
@@ -297,6 +297,7 @@ Status StoreImpl::RollSegment() {
     std::unique_lock<std::shared_mutex> seg_lock(segments_mu_);
     if (segments_.size() <= id) segments_.resize(id + 1);
     segments_[id] = file;
+    PublishSegment(id, file.get());
   }
   active_segment_ = id;
   active_file_ = std::move(file);
@@ -360,7 +361,7 @@ void StoreImpl::MaybeStartSnapshot() {
   std::vector<index::Slot> slots;
   uint64_t count = 0;
   {
-    std::shared_lock<std::shared_mutex> lock(index_mu_);
+    StripedSharedMutex::ReadLock lock(index_mu_);
     slots.assign(index_.slots().begin(), index_.slots().end());
     count = index_.size();
   }
@@ -387,7 +388,7 @@ Status StoreImpl::WriteSnapshotNow() {
   meta.last_segment = last_segment_;
   meta.last_offset = last_offset_;
   meta.logical_bytes = logical_bytes_.load();
-  std::shared_lock<std::shared_mutex> lock(index_mu_);
+  StripedSharedMutex::ReadLock lock(index_mu_);
   DDC_RETURN_IF_ERROR(index::WriteSnapshot(fs_, dir_, meta, index_.slots(), index_.size()));
   stat_snapshots_.fetch_add(1, std::memory_order_relaxed);
   return Status::OK();
@@ -423,6 +424,7 @@ Status StoreImpl::Close() {
   }
   {
     std::unique_lock<std::shared_mutex> lock(segments_mu_);
+    for (auto& entry : segment_table_) entry.store(nullptr, std::memory_order_release);
     segments_.clear();
   }
   active_file_.reset();
