@@ -9,11 +9,13 @@
 #ifndef DDC_ENGINE_BASE_STRIPED_MUTEX_H_
 #define DDC_ENGINE_BASE_STRIPED_MUTEX_H_
 
+#include <pthread.h>
+
 #include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <shared_mutex>
+#include <cstdlib>
 
 namespace ddc {
 
@@ -45,29 +47,46 @@ class StripedCounter {
 
 class StripedSharedMutex {
  public:
+  StripedSharedMutex() {
+    // Writer preference: a steady stream of lookups must not starve the group commit that
+    // waits to insert (glibc's default rwlock, like std::shared_mutex, prefers readers).
+    pthread_rwlockattr_t attr;
+    pthread_rwlockattr_init(&attr);
+    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    for (Stripe& s : stripes_) {
+      if (pthread_rwlock_init(&s.mu, &attr) != 0) std::abort();
+    }
+    pthread_rwlockattr_destroy(&attr);
+  }
+  ~StripedSharedMutex() {
+    for (Stripe& s : stripes_) pthread_rwlock_destroy(&s.mu);
+  }
+  StripedSharedMutex(const StripedSharedMutex&) = delete;
+  StripedSharedMutex& operator=(const StripedSharedMutex&) = delete;
+
   void lock() {
-    for (Stripe& s : stripes_) s.mu.lock();
+    for (Stripe& s : stripes_) pthread_rwlock_wrlock(&s.mu);
   }
   void unlock() {
-    for (size_t i = kStripes; i-- > 0;) stripes_[i].mu.unlock();
+    for (size_t i = kStripes; i-- > 0;) pthread_rwlock_unlock(&stripes_[i].mu);
   }
 
   class ReadLock {
    public:
-    explicit ReadLock(StripedSharedMutex& m) : mu_(m.stripes_[ThreadStripe()].mu) {
-      mu_.lock_shared();
+    explicit ReadLock(StripedSharedMutex& m) : mu_(&m.stripes_[ThreadStripe()].mu) {
+      pthread_rwlock_rdlock(mu_);
     }
-    ~ReadLock() { mu_.unlock_shared(); }
+    ~ReadLock() { pthread_rwlock_unlock(mu_); }
     ReadLock(const ReadLock&) = delete;
     ReadLock& operator=(const ReadLock&) = delete;
 
    private:
-    std::shared_mutex& mu_;
+    pthread_rwlock_t* mu_;
   };
 
  private:
   struct alignas(64) Stripe {
-    std::shared_mutex mu;
+    pthread_rwlock_t mu;
   };
 
   std::array<Stripe, kStripes> stripes_;
