@@ -1,8 +1,8 @@
 // The file I/O boundary. Every system call ddc makes on files lives behind this interface,
 // in engine/io/. Three implementations:
 //   - PosixFileSystem:  pread/pwrite/fdatasync.
-//   - UringFileSystem:  io_uring (liburing) for file data: linked write+fdatasync, batched
-//                       reads; metadata operations as in Posix.
+//   - UringFileSystem:  io_uring (liburing) where it pays: linked write+fdatasync, batched
+//                       reads; single reads and unsynced writes as in Posix.
 //   - FaultFileSystem:  in memory, for tests: keeps unsynced writes apart, simulates crashes
 //                       (drop / tear / random 4 KiB blocks with zero holes) and injects errors.
 //

@@ -1,8 +1,10 @@
 // UringFileSystem: file data through io_uring (liburing), metadata through PosixFileSystem.
 //
-// Data calls of a UringFile go to a ring: Write and Read as ring requests, WriteAndSync as one
-// submission of a write linked (IOSQE_IO_LINK) to an fdatasync, ReadBatch as up to
-// kMaxRingInFlight reads in flight at once. Short transfers are resubmitted for the rest,
+// WriteAndSync (and Sync) go to a ring as one submission of a write linked (IOSQE_IO_LINK) to an
+// fdatasync, ReadBatch as up to kMaxRingInFlight reads in flight at once. A single Read or an
+// unsynced Write is one pread/pwrite: measured (ddc-bench get_random, seq_64k), a lone request
+// through a ring costs more than the system call it replaces, and a buffered ring write is
+// handed to an io-wq worker thread. Short transfers are resubmitted for the rest,
 // -EINTR/-EAGAIN are retried, and a linked fdatasync cancelled (-ECANCELED) by a failed write
 // reports the write's error. Open, CreateDir, ListDir, Rename, Remove, SyncDir, Lock, Size and
 // Truncate are the POSIX system calls (Linux 6.1's io_uring has no ftruncate or mkdir worth a
