@@ -113,6 +113,8 @@ class StoreImpl final : public Store {
   Status RollSegment();
   Status SyncActive();
   void MaybeStartSnapshot();
+  index::SnapshotMeta SnapshotMetaNow() const;
+  void StopBackgroundThreads();
   Status WriteSnapshotNow();
   void SyncLoop();
   void SetFailed(const Status& error);

@@ -337,6 +337,19 @@ void StoreImpl::SyncLoop() {
   }
 }
 
+// REQUIRES: leader state (the caller is the group leader, or Open/Close alone).
+index::SnapshotMeta StoreImpl::SnapshotMetaNow() const {
+  index::SnapshotMeta meta;
+  meta.store_id = store_id_;
+  meta.segment = active_segment_;
+  meta.offset = static_cast<uint32_t>(write_offset_);
+  meta.next_sequence = next_sequence_;
+  meta.last_segment = last_segment_;
+  meta.last_offset = last_offset_;
+  meta.logical_bytes = logical_bytes_.load();
+  return meta;
+}
+
 void StoreImpl::MaybeStartSnapshot() {
   if (options_.snapshot_interval_bytes == 0 ||
       bytes_since_snapshot_ < options_.snapshot_interval_bytes) {
@@ -350,14 +363,7 @@ void StoreImpl::MaybeStartSnapshot() {
       return;
     }
   }
-  index::SnapshotMeta meta;
-  meta.store_id = store_id_;
-  meta.segment = active_segment_;
-  meta.offset = static_cast<uint32_t>(write_offset_);
-  meta.next_sequence = next_sequence_;
-  meta.last_segment = last_segment_;
-  meta.last_offset = last_offset_;
-  meta.logical_bytes = logical_bytes_.load();
+  const index::SnapshotMeta meta = SnapshotMetaNow();
   std::vector<index::Slot> slots;
   uint64_t count = 0;
   {
@@ -380,14 +386,7 @@ void StoreImpl::MaybeStartSnapshot() {
 }
 
 Status StoreImpl::WriteSnapshotNow() {
-  index::SnapshotMeta meta;
-  meta.store_id = store_id_;
-  meta.segment = active_segment_;
-  meta.offset = static_cast<uint32_t>(write_offset_);
-  meta.next_sequence = next_sequence_;
-  meta.last_segment = last_segment_;
-  meta.last_offset = last_offset_;
-  meta.logical_bytes = logical_bytes_.load();
+  const index::SnapshotMeta meta = SnapshotMetaNow();
   StripedSharedMutex::ReadLock lock(index_mu_);
   DDC_RETURN_IF_ERROR(index::WriteSnapshot(fs_, dir_, meta, index_.slots(), index_.size()));
   stat_snapshots_.fetch_add(1, std::memory_order_relaxed);
@@ -396,15 +395,7 @@ Status StoreImpl::WriteSnapshotNow() {
 
 Status StoreImpl::Close() {
   if (closed_.exchange(true)) return Status::Failed("store is already closed");
-  if (sync_thread_.joinable()) {
-    {
-      std::lock_guard<std::mutex> lock(sync_thread_mu_);
-      stop_sync_thread_ = true;
-    }
-    sync_thread_cv_.notify_all();
-    sync_thread_.join();
-  }
-  if (snapshot_thread_.joinable()) snapshot_thread_.join();
+  StopBackgroundThreads();
   Status result;
   bool failed = false;
   {
@@ -437,16 +428,20 @@ StoreImpl::~StoreImpl() {
     Status s = Close();
     if (!s.ok()) Log(dir_ + ": close in destructor failed: " + s.ToString());
   } else {
-    if (sync_thread_.joinable()) {
-      {
-        std::lock_guard<std::mutex> lock(sync_thread_mu_);
-        stop_sync_thread_ = true;
-      }
-      sync_thread_cv_.notify_all();
-      sync_thread_.join();
-    }
-    if (snapshot_thread_.joinable()) snapshot_thread_.join();
+    StopBackgroundThreads();
   }
+}
+
+void StoreImpl::StopBackgroundThreads() {
+  if (sync_thread_.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(sync_thread_mu_);
+      stop_sync_thread_ = true;
+    }
+    sync_thread_cv_.notify_all();
+    sync_thread_.join();
+  }
+  if (snapshot_thread_.joinable()) snapshot_thread_.join();
 }
 
 }  // namespace ddc
