@@ -44,16 +44,25 @@ TEST(StripedSharedMutexTest, ReadersNeverSeeAHalfDoneWrite) {
       }
     });
   }
-  for (int i = 0; i < 2000; ++i) {
-    std::unique_lock<StripedSharedMutex> lock(mu);
-    ++a;
-    ++b;
+  // Write while the readers run: at least 2000 writes, and on until the readers have made 1000
+  // reads that overlapped the writing (no timing assumption: the loop waits for both).
+  while (reads.load() == 0) std::this_thread::yield();
+  const uint64_t reads_before = reads.load();
+  uint64_t writes = 0;
+  while (writes < 2000 || reads.load() - reads_before < 1000) {
+    {
+      std::unique_lock<StripedSharedMutex> lock(mu);
+      ++a;
+      ++b;
+    }
+    ++writes;
+    std::this_thread::yield();  // Lets blocked readers in between writes.
   }
   stop = true;
   for (auto& th : readers) th.join();
   EXPECT_EQ(torn.load(), 0u);
-  EXPECT_GT(reads.load(), 0u);
-  EXPECT_EQ(a, 2000u);
+  EXPECT_EQ(a, writes);
+  EXPECT_EQ(b, writes);
 }
 
 }  // namespace
