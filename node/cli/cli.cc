@@ -4,9 +4,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <iostream>
-#include <iterator>
 #include <sstream>
 
 namespace ddc::cli {
@@ -74,15 +71,19 @@ int Usage(const std::string& synopsis) {
 }
 
 Result<std::string> ReadInput(const std::string& path) {
-  if (path == "-") {
-    std::string data((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-    if (std::cin.bad()) return Status::IOError("reading standard input failed");
-    return data;
+  const bool from_stdin = path == "-";
+  std::FILE* f = from_stdin ? stdin : std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    const std::string what = path + ": " + std::strerror(errno);
+    return errno == ENOENT ? Status::NotFound(what) : Status::IOError(what);
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound(path + ": " + std::strerror(errno));
-  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return Status::IOError(path + ": read failed");
+  std::string data;
+  char chunk[1 << 16];
+  size_t n;
+  while ((n = std::fread(chunk, 1, sizeof(chunk), f)) > 0) data.append(chunk, n);
+  const bool failed = std::ferror(f) != 0;
+  if (!from_stdin) std::fclose(f);
+  if (failed) return Status::IOError((from_stdin ? "standard input" : path) + ": read failed");
   return data;
 }
 
