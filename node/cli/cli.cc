@@ -8,7 +8,7 @@
 
 namespace ddc::cli {
 
-Args::Args(int argc, char** argv) {
+Args::Args(int argc, char** argv) : program_(argc > 0 ? argv[0] : "ddc") {
   for (int i = 1; i < argc; ++i) words_.emplace_back(argv[i]);
 }
 

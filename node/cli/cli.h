@@ -23,8 +23,11 @@ class Args {
   bool Flag(const std::string& name);
   std::vector<std::string> Positionals();
   bool HasUnknown() const { return !unknown_.empty(); }
+  // How the tool was invoked (argv[0]), for hints that show a runnable command.
+  const std::string& program() const { return program_; }
 
  private:
+  std::string program_;
   std::vector<std::string> words_;
   std::string unknown_;
 };

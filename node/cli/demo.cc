@@ -65,7 +65,8 @@ int Demo(Args& args) {
   if (!report.ok()) return Fail(report.status());
   std::printf("verify: %llu records checked, every CID matches its bytes\n",
               static_cast<unsigned long long>(report->records));
-  std::printf("try: ddc blob get --dir %s %s\n", dir.c_str(), cids[0].ToString().c_str());
+  std::printf("try: %s blob get --dir %s %s\n", args.program().c_str(), dir.c_str(),
+              cids[0].ToString().c_str());
   return 0;
 }
 
