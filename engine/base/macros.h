@@ -15,11 +15,14 @@
   } while (0)
 
 // Evaluates `rexpr` (a Result<T>); on error returns its Status, else moves the value to `lhs`.
+// `lhs` may be a declaration ("auto x"), so it cannot be parenthesized.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define DDC_ASSIGN_OR_RETURN(lhs, rexpr) \
   DDC_ASSIGN_OR_RETURN_IMPL_(DDC_CONCAT_(ddc_result_, __LINE__), lhs, rexpr)
 #define DDC_ASSIGN_OR_RETURN_IMPL_(result, lhs, rexpr) \
   auto result = (rexpr);                               \
   if (!result.ok()) return std::move(result).status(); \
   lhs = std::move(result).value()
+// NOLINTEND(bugprone-macro-parentheses)
 
 #endif  // DDC_ENGINE_BASE_MACROS_H_

@@ -89,7 +89,9 @@ int Verify(Args& args) {
   auto report = Store::Verify(options, [&](const VerifyProgress& p) {
     // Small stores finish before a progress line would help anyone.
     if (p.bytes_total < (64u << 20)) return;
-    const double pct = p.bytes_total == 0 ? 100.0 : 100.0 * p.bytes_done / p.bytes_total;
+    const double pct = p.bytes_total == 0 ? 100.0
+                                          : 100.0 * static_cast<double>(p.bytes_done) /
+                                                static_cast<double>(p.bytes_total);
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::fprintf(stderr, "%sverify: %5.1f%%  %llu records  %.1f MiB  %.1fs%s", tty ? "\r" : "", pct,
