@@ -293,7 +293,7 @@ class UringFile final : public PosixFile {
   Status WriteAndSync(uint64_t offset, std::span<const uint8_t> data) override {
     RingLease lease(pool_.get());
     if (lease.held()) {
-      RingOutcome outcome = WriteOnRing(lease.ring(), offset, data, /*sync=*/true);
+      RingOutcome outcome = WriteAndSyncOnRing(lease.ring(), offset, data);
       if (!outcome.ring_failed) return outcome.status;
       lease.Discard();
     }
@@ -324,17 +324,15 @@ class UringFile final : public PosixFile {
   }
 
  private:
-  // Writes `data` at `offset`, then (with `sync`) fdatasyncs, as one submission of a write
-  // linked to an fdatasync. A short write breaks the link (the kernel cancels the fdatasync),
-  // so the rest is submitted again with its own linked fdatasync.
-  RingOutcome WriteOnRing(io_uring* ring, uint64_t offset, std::span<const uint8_t> data,
-                          bool sync) {
+  // Writes `data` at `offset`, then fdatasyncs, as one submission of a write linked to an
+  // fdatasync (empty `data`: the fdatasync alone). A short write breaks the link (the kernel
+  // cancels the fdatasync), so the rest is submitted again with its own linked fdatasync.
+  RingOutcome WriteAndSyncOnRing(io_uring* ring, uint64_t offset, std::span<const uint8_t> data) {
     RingSession session(ring, path());
     size_t done = 0;
     int transient_retries = 0;
     for (;;) {
       const bool write = done < data.size();
-      if (!write && !sync) return {};
       Completion write_done;
       Completion sync_done;
       unsigned count = 0;
@@ -345,10 +343,10 @@ class UringFile final : public PosixFile {
         io_uring_prep_write(*sqe, fd(), data.data() + done, static_cast<unsigned>(chunk),
                             offset + done);
         io_uring_sqe_set_data(*sqe, &write_done);
-        if (sync) io_uring_sqe_set_flags(*sqe, IOSQE_IO_LINK);
+        io_uring_sqe_set_flags(*sqe, IOSQE_IO_LINK);
         ++count;
       }
-      if (sync) {
+      {
         Result<io_uring_sqe*> sqe = session.NextSqe();
         if (!sqe.ok()) return Abandon(session, std::move(sqe).status());
         io_uring_prep_fsync(*sqe, fd(), IORING_FSYNC_DATASYNC);
@@ -369,7 +367,7 @@ class UringFile final : public PosixFile {
                                   std::to_string(offset + done) + ": wrote no bytes")};
         }
         done += static_cast<size_t>(res);
-        if (done < data.size() || !sync) continue;
+        if (done < data.size()) continue;
       }
       // The data is all written; the fdatasync's own result decides.
       const int res = sync_done.res;

@@ -196,6 +196,7 @@ class StoreImpl final : public Store {
     index::Location loc;
     std::optional<index::Location> replaces;  // A damaged copy this record supersedes.
   };
+  std::vector<Writer*> group_;          // The writers of the group being committed.
   std::vector<PendingInsert> pending_;  // Index updates of the group.
   // CIDs written by the current group, for deduplication within it: an open-addressing table
   // (allocated at open, half full at most) whose slots are current when their generation is.

@@ -141,6 +141,7 @@ Status StoreImpl::OpenOrCreate() {
                          log::kRecordHeaderBytes + log::kMaxKeyBytes + options_.max_record_bytes);
   buffer_.reset(new uint8_t[buffer_capacity_]);
   pending_.reserve(kMaxGroupRecords);
+  group_.reserve(kMaxGroupRecords);  // Every writer brings at least one record.
   group_table_.assign(kGroupTableSlots, GroupSlot{});
   group_cids_.reserve(kMaxGroupRecords);
   committed_segment_ = active_segment_;

@@ -91,7 +91,9 @@ std::vector<Result<Cid>> StoreImpl::PutBlobs(std::span<const std::span<const uin
 
 // REQUIRES: lock held, leader == writers_.front().
 void StoreImpl::CommitGroup(std::unique_lock<std::mutex>& lock, Writer* leader) {
-  std::vector<Writer*> group;
+  // Leader state: only this leader touches group_ until it hands over below, under the lock.
+  std::vector<Writer*>& group = group_;
+  group.clear();
   uint64_t bytes = 0;
   size_t records = 0;
   for (Writer* w : writers_) {
