@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <span>
 
 namespace ddc {
@@ -18,6 +19,10 @@ uint64_t Xxh3(const void* data, size_t size);
 uint64_t Xxh3Concat(std::span<const uint8_t> a, std::span<const uint8_t> b);
 
 std::array<uint8_t, 32> Blake2b256(std::span<const uint8_t> data);
+
+// SHA-256 of the concatenation of `parts` (OpenSSL, which uses the CPU's SHA instructions; the
+// Merkle trees of RFC 9162 and signed-note key IDs are defined over it).
+std::array<uint8_t, 32> Sha256(std::initializer_list<std::span<const uint8_t>> parts);
 
 // Fills `out` with cryptographically random bytes (libsodium randombytes_buf).
 void RandomBytes(std::span<uint8_t> out);

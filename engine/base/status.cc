@@ -22,6 +22,8 @@ const char* Status::CodeName(Code code) {
       return "NotSupported";
     case Code::kFailed:
       return "Failed";
+    case Code::kConflict:
+      return "Conflict";
   }
   return "Unknown";
 }

@@ -30,6 +30,7 @@ class [[nodiscard]] Status {
     kBusy = 6,             // A resource is held elsewhere (e.g. the store's lock file).
     kNotSupported = 7,     // The request needs something this build or kernel lacks.
     kFailed = 8,           // The store stopped accepting writes after an earlier I/O error.
+    kConflict = 9,         // The request contradicts what is stored (e.g. a reused event id).
   };
 
   Status() = default;
@@ -44,6 +45,7 @@ class [[nodiscard]] Status {
   static Status Busy(std::string_view msg) { return Status(Code::kBusy, msg); }
   static Status NotSupported(std::string_view msg) { return Status(Code::kNotSupported, msg); }
   static Status Failed(std::string_view msg) { return Status(Code::kFailed, msg); }
+  static Status Conflict(std::string_view msg) { return Status(Code::kConflict, msg); }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
@@ -57,6 +59,7 @@ class [[nodiscard]] Status {
   bool IsBusy() const { return code_ == Code::kBusy; }
   bool IsNotSupported() const { return code_ == Code::kNotSupported; }
   bool IsFailed() const { return code_ == Code::kFailed; }
+  bool IsConflict() const { return code_ == Code::kConflict; }
 
   // Returns a copy whose message is "<prefix>: <message>"; OK stays OK.
   Status WithContext(std::string_view prefix) const {
