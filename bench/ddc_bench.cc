@@ -15,10 +15,24 @@
 //                   snapshot, and with the snapshot deleted (full replay); RocksDB DB::Open of
 //                   the same records.
 //   ram_per_record  The CID index's bytes per record and RSS growth per record of that store.
+//   ed25519_ceiling crypto_sign_verify_detached/s of ~1 KiB messages on 1 and --threads threads.
+//   append_signed   Verified appends/s of ~1 KiB events (3 sealed scopes), each signed on its
+//                   own, from --threads threads in AppendBatch calls of --append-batch, synced
+//                   (default durability) and not (_nosync); as a share of the ceiling x threads.
+//   append_batch_signed  The same with SignBatch over --sign-batch events per signature (and
+//                   per AppendBatch call); events/s and MB/s. bench/compare_hypercore.sh sets
+//                   it against npm hypercore appending the same bytes.
+//   proof_gen, proof_verify  A --proof-events single-user timeline: inclusion and consistency
+//                   proofs of the timeline and the journal, and ProveEvent bundles, generated
+//                   and verified per second, with their sizes (proof_workload.h).
+//   export_events   Writes the append_batch_signed events to --out (length-prefixed) for the
+//                   Hypercore peer. Runs only when named.
 //
 // Usage: ddc-bench [--dir DIR] [--n N] [--value-bytes B] [--workloads a,b,c] [--json]
 //                  [--open-records N] [--batch N] [--repeat R] [--drop-cache]
-//                  [--skip-rocksdb-open] [--stores ddc,rocksdb,lmdb]
+//                  [--skip-rocksdb-open] [--stores ddc,rocksdb,lmdb] [--threads T]
+//                  [--events N] [--append-batch N] [--sign-batch N] [--proof-events N]
+//                  [--proof-ops N] [--out FILE]
 // Stores go to a fresh directory under DIR (default /tmp), removed at the end. The table goes to
 // stdout; with --json, one JSON object per result row goes to stdout instead (the table to
 // stderr). Progress lines always go to stderr.
@@ -44,12 +58,16 @@ namespace {
 constexpr char kUsage[] =
     "usage: ddc-bench [--dir DIR] [--n N] [--value-bytes B] [--workloads a,b,c] [--json]\n"
     "                 [--open-records N] [--batch N] [--repeat R] [--drop-cache]\n"
-    "                 [--skip-rocksdb-open] [--stores ddc,rocksdb,lmdb]\n"
+    "                 [--skip-rocksdb-open] [--stores ddc,rocksdb,lmdb] [--threads T]\n"
+    "                 [--events N] [--append-batch N] [--sign-batch N] [--proof-events N]\n"
+    "                 [--proof-ops N] [--out FILE]\n"
     "  --dir DIR            parent of the scratch directory (default /tmp); removed after\n"
     "  --n N                blobs per put workload and gets per get workload (1000000)\n"
     "  --value-bytes B      blob size of the put/get workloads (1024)\n"
     "  --workloads LIST     comma-separated subset of: hash_limit put_sync1000 put_nosync\n"
-    "                       get_random multiget64 seq_64k open_10m ram_per_record (all)\n"
+    "                       get_random multiget64 seq_64k open_10m ram_per_record\n"
+    "                       ed25519_ceiling append_signed append_batch_signed proof_gen\n"
+    "                       proof_verify export_events (all but export_events)\n"
     "  --json               one JSON object per result row on stdout\n"
     "  --open-records N     records of the open_10m / ram_per_record store (10000000)\n"
     "  --batch N            puts per batch / sync (1000)\n"
@@ -57,7 +75,16 @@ constexpr char kUsage[] =
     "  --drop-cache         evict the stores' page cache before the get workloads\n"
     "  --skip-rocksdb-open  do not build the RocksDB twin of the open_10m store\n"
     "  --stores LIST        stores for the put/get workloads, e.g. ddc (to profile it alone;\n"
-    "                       default ddc,rocksdb,lmdb)\n";
+    "                       default ddc,rocksdb,lmdb)\n"
+    "  --threads T          appending threads of the event workloads, and of the ed25519\n"
+    "                       ceiling (2)\n"
+    "  --events N           events per append_signed / append_batch_signed run (200000)\n"
+    "  --append-batch N     individually signed events per AppendBatch call (256)\n"
+    "  --sign-batch N       events per user signature and per AppendBatch call when\n"
+    "                       batch-signed (1000)\n"
+    "  --proof-events N     events in the timeline of the proof workloads (1000000)\n"
+    "  --proof-ops N        proofs generated and verified per run (200000)\n"
+    "  --out FILE           where export_events writes the batch-signed events\n";
 
 uint64_t ParseCount(std::string_view flag, const std::string& text, uint64_t min, uint64_t max) {
   char* end = nullptr;
@@ -135,12 +162,31 @@ Flags ParseFlags(int argc, char** argv) {
       f.config.drop_cache = true;
     } else if (arg == "--skip-rocksdb-open") {
       f.config.skip_rocksdb_open = true;
+    } else if (arg == "--threads") {
+      f.config.threads = static_cast<uint32_t>(ParseCount(arg, next(), 1, 64));
+    } else if (arg == "--events") {
+      f.config.events = ParseCount(arg, next(), 1, 1ull << 32);
+    } else if (arg == "--append-batch") {
+      f.config.append_batch = static_cast<uint32_t>(ParseCount(arg, next(), 1, kMaxGroupRecords));
+    } else if (arg == "--sign-batch") {
+      f.config.sign_batch = static_cast<uint32_t>(ParseCount(arg, next(), 1, kMaxGroupRecords));
+    } else if (arg == "--proof-events") {
+      f.config.proof_events = ParseCount(arg, next(), 2, 1ull << 32);
+    } else if (arg == "--proof-ops") {
+      f.config.proof_ops = ParseCount(arg, next(), 1, 1ull << 32);
+    } else if (arg == "--out") {
+      f.config.out = next();
     } else {
       Die("unknown argument '" + arg + "'\n" + kUsage);
     }
   }
   const std::set<std::string> known(AllWorkloads().begin(), AllWorkloads().end());
-  f.config.workloads = workloads == "all" ? known : ParseList("--workloads", workloads, known);
+  std::set<std::string> all = known;
+  all.erase("export_events");
+  f.config.workloads = workloads == "all" ? all : ParseList("--workloads", workloads, known);
+  if (f.config.workloads.count("export_events") != 0 && f.config.out.empty()) {
+    Die("export_events needs --out FILE\n" + std::string(kUsage));
+  }
   if (f.config.workloads.empty()) Die("no workload selected\n" + std::string(kUsage));
   f.config.stores = ParseList("--stores", stores, {"ddc", "rocksdb", "lmdb"});
   if (f.config.stores.count("ddc") == 0) Die("--stores must include ddc");
@@ -162,12 +208,13 @@ int Main(int argc, char** argv) {
   const std::string io_backend = RunWorkloads(flags.config, &report);
   RemoveTree(flags.config.dir);
   const BenchConfig& c = flags.config;
-  std::string header = "ddc-bench: n=" + std::to_string(c.n) +
-                       " value_bytes=" + std::to_string(c.value_bytes) +
-                       " batch=" + std::to_string(c.batch) + " repeat=" + std::to_string(c.repeat) +
-                       " open_records=" + std::to_string(c.open_records) + " dir=" + c.dir +
-                       " | ddc io backend: " + (io_backend.empty() ? "-" : io_backend) + " | " +
-                       PeerVersions() + " | " + Machine() + " | " + Human(total.Seconds()) + " s";
+  std::string header =
+      "ddc-bench: n=" + std::to_string(c.n) + " value_bytes=" + std::to_string(c.value_bytes) +
+      " batch=" + std::to_string(c.batch) + " repeat=" + std::to_string(c.repeat) +
+      " open_records=" + std::to_string(c.open_records) + " threads=" + std::to_string(c.threads) +
+      " events=" + std::to_string(c.events) + " proof_events=" + std::to_string(c.proof_events) +
+      " dir=" + c.dir + " | ddc io backend: " + (io_backend.empty() ? "-" : io_backend) + " | " +
+      PeerVersions() + " | " + Machine() + " | " + Human(total.Seconds()) + " s";
   report.PrintTable(header);
   return 0;
 }

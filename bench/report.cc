@@ -54,8 +54,9 @@ std::optional<double> Ratio(double ddc, const std::optional<double>& peer) {
 std::string JsonLine(const Row& r) {
   std::string s = "{\"workload\":" + JsonString(r.workload) + ",\"unit\":" + JsonString(r.unit) +
                   ",\"lower_is_better\":" + (r.lower_is_better ? "true" : "false") +
-                  ",\"ddc\":" + JsonNumber(r.ddc) + ",\"rocksdb\":" + JsonOptional(r.rocksdb) +
-                  ",\"lmdb\":" + JsonOptional(r.lmdb) +
+                  ",\"ddc\":" + JsonNumber(r.ddc) +
+                  ",\"ddc_median\":" + JsonOptional(r.ddc_median) +
+                  ",\"rocksdb\":" + JsonOptional(r.rocksdb) + ",\"lmdb\":" + JsonOptional(r.lmdb) +
                   ",\"ratio_ddc_rocksdb\":" + JsonOptional(Ratio(r.ddc, r.rocksdb)) +
                   ",\"ratio_ddc_lmdb\":" + JsonOptional(Ratio(r.ddc, r.lmdb)) + ",\"refs\":{";
   for (size_t i = 0; i < r.refs.size(); ++i) {
@@ -100,9 +101,10 @@ void Report::Add(Row row) {
 
 void Report::PrintTable(const std::string& header) const {
   FILE* out = json_ ? stderr : stdout;
-  const std::vector<std::string> titles = {
-      "workload",         "unit",   "ddc",   "rocksdb", "lmdb", "ddc/rocksdb", "ddc/lmdb",
-      "ddc vs reference", "target", "status"};
+  const std::vector<std::string> titles = {"workload",    "unit",     "ddc",
+                                           "ddc median",  "rocksdb",  "lmdb",
+                                           "ddc/rocksdb", "ddc/lmdb", "ddc vs reference",
+                                           "target",      "status"};
   std::vector<std::vector<std::string>> cells;
   for (const Row& r : rows_) {
     std::string refs;
@@ -111,10 +113,10 @@ void Report::PrintTable(const std::string& header) const {
       refs += Percent(r.ddc, value) + " of " + name + " (" + Human(value) + ")";
     }
     cells.push_back({r.workload, r.unit + (r.lower_is_better ? " (lower=better)" : ""),
-                     Human(r.ddc), r.rocksdb ? Human(*r.rocksdb) : "-",
-                     r.lmdb ? Human(*r.lmdb) : "-", RatioText(r.ddc, r.rocksdb),
-                     RatioText(r.ddc, r.lmdb), refs.empty() ? "-" : refs,
-                     r.target.empty() ? "-" : r.target,
+                     Human(r.ddc), r.ddc_median ? Human(*r.ddc_median) : "-",
+                     r.rocksdb ? Human(*r.rocksdb) : "-", r.lmdb ? Human(*r.lmdb) : "-",
+                     RatioText(r.ddc, r.rocksdb), RatioText(r.ddc, r.lmdb),
+                     refs.empty() ? "-" : refs, r.target.empty() ? "-" : r.target,
                      r.met.has_value() ? (*r.met ? "MET" : "NOT MET") : "-"});
   }
   std::vector<size_t> width(titles.size());

@@ -19,6 +19,8 @@ struct Row {
   std::string unit;              // "puts/s", "s", "B/record", ...
   bool lower_is_better = false;  // Seconds and bytes; rates are higher-is-better.
   double ddc = 0;
+  // ddc's median over the repetitions when the row reports it (the best is `ddc`).
+  std::optional<double> ddc_median;
   std::optional<double> rocksdb;
   std::optional<double> lmdb;
   // Other same-process references, e.g. {"hash_limit", 812345.0}; shown as ddc's % of each.

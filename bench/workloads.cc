@@ -15,9 +15,11 @@
 #include <thread>
 
 #include "bench/bench_util.h"
+#include "bench/event_workloads.h"
 #include "bench/load.h"
 #include "bench/open_workload.h"
 #include "bench/peer_stores.h"
+#include "bench/proof_workload.h"
 #include "bench/seq_workload.h"
 #include "ddc/store.h"
 #include "engine/base/hash.h"
@@ -103,6 +105,8 @@ class Runner {
     if (Selected("open_10m") || Selected("ram_per_record")) {
       RunOpenAndRam(c_, Selected("open_10m"), Selected("ram_per_record"), report_);
     }
+    RunEventWorkloads(c_, report_);
+    if (Selected("proof_gen") || Selected("proof_verify")) RunProofWorkloads(c_, report_);
     return io_backend_;
   }
 

@@ -13,13 +13,16 @@
 
 namespace ddc::bench {
 
-// In the order they run. get_random and multiget64 read the stores put_sync1000 built (or
-// build them untimed when it is not selected); ram_per_record measures the store open_10m
-// builds (or builds it).
+// In the order they run (export_events only when named, with --out). get_random and multiget64 read
+// the stores put_sync1000 built (or build them untimed when it is not selected); ram_per_record
+// measures the store open_10m builds (or builds it).
 inline const std::vector<std::string>& AllWorkloads() {
-  static const std::vector<std::string> all = {"hash_limit", "put_sync1000",  "put_nosync",
-                                               "get_random", "multiget64",    "seq_64k",
-                                               "open_10m",   "ram_per_record"};
+  static const std::vector<std::string> all = {
+      "hash_limit",    "put_sync1000",        "put_nosync",
+      "get_random",    "multiget64",          "seq_64k",
+      "open_10m",      "ram_per_record",      "ed25519_ceiling",
+      "append_signed", "append_batch_signed", "proof_gen",
+      "proof_verify",  "export_events"};
   return all;
 }
 
@@ -38,6 +41,16 @@ struct BenchConfig {
   // Which of "ddc", "rocksdb", "lmdb" run the put/get workloads (all by default; fewer only to
   // profile one store alone).
   std::set<std::string> stores = {"ddc", "rocksdb", "lmdb"};
+
+  // Event workloads (event_workloads.h, proof_workload.h).
+  uint32_t threads = 2;               // Appending threads; ed25519_ceiling also runs this many.
+  uint64_t events = 200'000;          // Events per append run, over all threads.
+  uint32_t append_batch = 256;        // Individually signed events per AppendBatch call.
+  uint32_t sign_batch = 1000;         // Events per user signature (and per AppendBatch call) when
+                                      // batch-signed.
+  uint64_t proof_events = 1'000'000;  // Size of the single-user timeline of the proof workloads.
+  uint64_t proof_ops = 200'000;       // Proofs generated (and verified) per timed run.
+  std::string out;                    // export_events writes the batch-signed events here.
 };
 
 // Runs the selected workloads in AllWorkloads() order. Exits with a message on any store error.

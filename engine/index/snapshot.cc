@@ -33,6 +33,7 @@ void EncodeHeader(const SnapshotMeta& m, uint64_t capacity, uint64_t count, uint
   EncodeFixed64(dst + 56, capacity);
   EncodeFixed64(dst + 64, count);
   EncodeFixed64(dst + 72, m.logical_bytes);
+  EncodeFixed64(dst + 88, m.typed_records);
   EncodeFixed64(dst + 80, slots_checksum);
   EncodeFixed64(dst + 120, Xxh3(dst, 120));
 }
@@ -85,8 +86,9 @@ Result<LoadedSnapshot> ReadSnapshot(io::FileSystem* fs, const std::string& dir) 
   const uint64_t capacity = DecodeFixed64(h.data() + 56);
   const uint64_t count = DecodeFixed64(h.data() + 64);
   m.logical_bytes = DecodeFixed64(h.data() + 72);
+  m.typed_records = DecodeFixed64(h.data() + 88);
   const uint64_t slots_checksum = DecodeFixed64(h.data() + 80);
-  for (size_t i = 88; i < 120; ++i) {
+  for (size_t i = 96; i < 120; ++i) {
     if (h[i] != 0) return Status::Corruption("index.snap: reserved header bytes not zero");
   }
   if (capacity < CidIndex::kMinCapacity || capacity > CidIndex::kMaxCapacity) {

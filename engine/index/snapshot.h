@@ -32,6 +32,8 @@ struct SnapshotMeta {
   uint32_t last_segment = 0;   // Location of the last covered record (sequence
   uint32_t last_offset = 0;    // next_sequence - 1); 0/0 when it covers no record.
   uint64_t logical_bytes = 0;  // Sum of covered records' raw value lengths.
+  uint64_t typed_records = 0;  // Covered records that are not blobs (events, checkpoints):
+                               // zero lets an open skip the scan that rebuilds timelines.
 };
 
 // Writes the snapshot to a temporary file, syncs it, renames it over index.snap and syncs the

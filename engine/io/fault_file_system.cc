@@ -386,7 +386,8 @@ Result<std::unique_ptr<File>> FaultFileSystem::Open(const std::string& path, Ope
   if (impl_->IsDir(key)) return ErrnoStatus("open", path, EISDIR);
   auto it = impl_->files.find(key);
   if (it == impl_->files.end()) {
-    if (mode != OpenMode::kCreateReadWrite || !impl_->IsDir(Parent(key))) {
+    if ((mode != OpenMode::kCreateReadWrite && mode != OpenMode::kCreatePrivate) ||
+        !impl_->IsDir(Parent(key))) {
       return ErrnoStatus("open", path, ENOENT);
     }
     it = impl_->files.emplace(key, std::make_shared<Node>()).first;

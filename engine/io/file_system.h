@@ -72,6 +72,7 @@ enum class OpenMode : uint8_t {
   kRead,             // Existing file, read only.
   kReadWrite,        // Existing file, read and write.
   kCreateReadWrite,  // Create if missing (mode 0644), read and write; never truncates.
+  kCreatePrivate,    // The same with mode 0600 (key files).
 };
 
 class FileSystem {

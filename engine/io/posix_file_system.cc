@@ -185,11 +185,13 @@ Result<int> PosixFileSystem::OpenDescriptor(const std::string& path, OpenMode mo
       flags |= O_RDWR;
       break;
     case OpenMode::kCreateReadWrite:
+    case OpenMode::kCreatePrivate:
       flags |= O_RDWR | O_CREAT;
       break;
   }
+  const mode_t file_mode = mode == OpenMode::kCreatePrivate ? 0600 : kFileMode;
   for (;;) {
-    const int fd = ::open(path.c_str(), flags, kFileMode);
+    const int fd = ::open(path.c_str(), flags, file_mode);
     if (fd >= 0) return fd;
     const int err = errno;
     if (err != EINTR) return ErrnoStatus("open", path, err);

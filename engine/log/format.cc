@@ -97,7 +97,7 @@ Result<RecordHeader> DecodeRecordHeader(std::span<const uint8_t> src) {
   if (!RecordHeaderChecksumOk(src)) return Status::Corruption("record header checksum mismatch");
   RecordHeader h;
   uint8_t type = p[4];
-  if (type != static_cast<uint8_t>(RecordType::kBlob)) {
+  if (type == 0 || type > kMaxRecordType) {
     return Status::Corruption("unknown record type " + std::to_string(type));
   }
   h.type = static_cast<RecordType>(type);

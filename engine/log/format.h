@@ -37,8 +37,11 @@ static_assert(kMinSegmentBytes > kSegmentHeaderBytes + kRecordHeaderBytes + kMax
               "the smallest segment must hold a header and a small record");
 
 enum class RecordType : uint8_t {
-  kBlob = 1,  // key = CID (binary), value = blob bytes.
+  kBlob = 1,        // key = raw CID (binary), value = blob bytes.
+  kEvent = 2,       // key = dag-cbor CID (binary), value = the event's encoded bytes.
+  kCheckpoint = 3,  // key = raw CID (binary) of the note, value = a signed checkpoint note.
 };
+inline constexpr uint8_t kMaxRecordType = 3;
 inline constexpr uint8_t kFlagZstd = 0x01;  // The value is one zstd frame of raw_length bytes.
 inline constexpr uint8_t kKnownFlags = kFlagZstd;
 

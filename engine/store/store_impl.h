@@ -36,10 +36,14 @@
 #include "engine/index/snapshot.h"
 #include "engine/io/file_system.h"
 #include "engine/log/format.h"
+#include "engine/log/segment_reader.h"
+#include "engine/store/event_state.h"
+#include "engine/timeline/checkpoint.h"
 
 namespace ddc {
 
 inline constexpr char kLockFileName[] = "LOCK";
+inline constexpr char kNodeKeyFileName[] = "node.key";
 
 // The file system `options` ask for: options.file_system, or the real one per io_backend.
 // A fallback from io_uring to POSIX is reported through `log` once per process.
@@ -63,8 +67,46 @@ class StoreImpl final : public Store {
   StoreStats Stats() override;
   std::unique_ptr<RecordIterator> NewIterator() override;
 
+  // Events, timelines, proofs, checkpoints (store_event.cc).
+  Result<AppendResult> Append(std::span<const uint8_t> event) override;
+  std::vector<Result<AppendResult>> AppendBatch(
+      std::span<const std::span<const uint8_t>> events) override;
+  Result<Event> GetEvent(const Cid& cid) override;
+  Result<TimelineInfo> Timeline(uint64_t bucket, const PublicKey& user) override;
+  Result<std::unique_ptr<EventIterator>> NewTimelineIterator(uint64_t bucket, const PublicKey& user,
+                                                             const TimelineSeek& seek) override;
+  std::unique_ptr<UserIterator> NewUserIterator(uint64_t bucket) override;
+  std::vector<uint64_t> Buckets() override;
+  Result<Hash32> TimelineRoot(uint64_t bucket, const PublicKey& user, uint64_t size) override;
+  Result<std::vector<Hash32>> TimelineInclusionProof(uint64_t bucket, const PublicKey& user,
+                                                     uint64_t position, uint64_t size) override;
+  Result<std::vector<Hash32>> TimelineConsistencyProof(uint64_t bucket, const PublicKey& user,
+                                                       uint64_t old_size,
+                                                       uint64_t new_size) override;
+  JournalInfo Journal() override;
+  Result<Hash32> JournalRoot(uint64_t size) override;
+  Result<std::vector<Hash32>> JournalInclusionProof(uint64_t index, uint64_t size) override;
+  Result<std::vector<Hash32>> JournalConsistencyProof(uint64_t old_size,
+                                                      uint64_t new_size) override;
+  Result<EventProof> ProveEvent(const Cid& cid) override;
+  Result<CheckpointRecord> Checkpoint() override;
+  std::vector<CheckpointRecord> Checkpoints() override;
+  std::string NodeVerifierKey() override;
+
+  // The event at `position` of a committed timeline, for iterators. NotFound past the end.
+  struct StoredEvent {
+    Cid cid;
+    std::string bytes;
+    Event event;
+  };
+  Result<StoredEvent> ReadTimelineEvent(const TimelineKey& key, uint64_t position,
+                                        uint64_t* committed_size);
+
   // A blob after hashing and compression, ready for the writer.
   struct Prepared {
+    log::RecordType type = log::RecordType::kBlob;
+    Event* event = nullptr;          // kEvent: the decoded event.
+    AppendResult* append = nullptr;  // kEvent: where the writer reports its placement.
     Cid cid;
     std::span<const uint8_t> stored;  // The caller's bytes or `compressed`.
     std::string compressed;
@@ -106,7 +148,35 @@ class StoreImpl final : public Store {
   void Log(const std::string& line) const;
 
   // Writes (store_write.cc).
-  void Prepare(std::span<const uint8_t> bytes, Prepared* out) const;
+  void Prepare(std::span<const uint8_t> bytes, Codec codec, Prepared* out) const;
+  // Queues prepared records for the group-commit writer and waits until they are committed
+  // (or failed); each Prepared's status says which.
+  void Submit(std::span<Prepared> prepared);
+  // Verifies the signatures of prepared[begin, end) (store_event.cc).
+  static void VerifyChunk(size_t begin, size_t end, const std::vector<Event>& decoded,
+                          const std::vector<timeline::Hash>& leaves,
+                          std::vector<Prepared>& prepared);
+  // Checks the batch-signed events `members` (indexes into the vectors) of one batch: paths
+  // (leaves = their leaf hashes) and the signature once; sets a failing event's status.
+  static void CheckBatch(const PublicKey& user, const Hash32& root, uint64_t size,
+                         const Signature& signature, const std::vector<size_t>& members,
+                         const std::vector<Event>& decoded,
+                         const std::vector<timeline::Hash>& leaves,
+                         std::vector<Prepared>& prepared);
+  // Places an event record (store_event.cc); called by the leader in WriteGroup.
+  Status WriteEventRecord(Prepared& p);
+  // Encodes one record into the write buffer (flushing or rolling over first if needed).
+  Status BufferRecord(const Prepared& p, const std::optional<index::Location>& replaces,
+                      index::Location* location);
+  Status ReplayEventRecord(const Cid& cid, std::span<const uint8_t> value,
+                           const index::Location& loc, const std::string& where);
+  Status ReplayEvents(uint32_t end_segment, uint64_t end_offset);
+  Status ReplayTypedRecord(const log::ScannedRecord& rec, const Cid& cid,
+                           const index::Location& loc);
+  // The fields of a stored checkpoint note (its signature is checked by verify tools).
+  Result<CheckpointRecord> CheckpointFromNote(std::string note) const;
+  Status LoadNodeKey();
+  void CheckpointLoop();
   void CommitGroup(std::unique_lock<std::mutex>& lock, Writer* leader);
   Status WriteGroup(const std::vector<Writer*>& group);
   Status FlushBuffer(bool sync);
@@ -151,6 +221,12 @@ class StoreImpl final : public Store {
     kValue,     // The whole record, checked, and its (decompressed) value.
   };
   Result<std::string> ReadRecord(const Cid& cid, const index::Location& loc, ReadMode mode) const;
+  // Reads the record at `loc` whatever its CID (for locations that came from the journal).
+  struct KeyedRecord {
+    Cid cid;
+    std::string value;  // Empty in ReadMode::kKey.
+  };
+  Result<KeyedRecord> ReadRecordAt(const index::Location& loc, ReadMode mode) const;
   Result<std::string> VerifyRecordBytes(const Cid& cid, const index::Location& loc,
                                         std::string&& bytes, ReadMode mode) const;
   // Where `cid` is stored. With ReadMode::kChecksum a copy that fails its checksums is
@@ -191,12 +267,14 @@ class StoreImpl final : public Store {
   std::atomic<uint64_t> logical_bytes_{0};  // Written by the leader, read by Stats().
   std::atomic<uint64_t> log_bytes_{0};
   uint64_t bytes_since_snapshot_ = 0;
+  uint64_t typed_records_ = 0;  // Records that are not blobs (see SnapshotMeta).
   struct PendingInsert {
     uint64_t tag;
     index::Location loc;
     std::optional<index::Location> replaces;  // A damaged copy this record supersedes.
   };
   std::vector<Writer*> group_;          // The writers of the group being committed.
+  bool group_wrote_ = false;            // The group flushed data before its final write.
   std::vector<PendingInsert> pending_;  // Index updates of the group.
   // CIDs written by the current group, for deduplication within it: an open-addressing table
   // (allocated at open, half full at most) whose slots are current when their generation is.
@@ -239,7 +317,21 @@ class StoreImpl final : public Store {
   mutable StripedSharedMutex index_mu_;
   index::CidIndex index_;
 
+  // Guarded by events_mu_ (written by the group leader under the exclusive lock; see
+  // event_state.h for what readers may see).
+  mutable std::shared_mutex events_mu_;
+  EventState events_;
+  std::vector<CheckpointRecord> checkpoints_;
+  std::atomic<uint64_t> stat_appends_{0};
+
+  // Constant after Open: the node key that signs checkpoints.
+  std::unique_ptr<timeline::NoteSigner> signer_;
+  std::string verifier_key_;
+  std::string origin_;
+  std::mutex checkpoint_mu_;  // Serializes Checkpoint() so that checkpoints_ is in log order.
+
   // Background work.
+  std::thread checkpoint_thread_;
   std::thread sync_thread_;
   std::mutex sync_thread_mu_;
   std::condition_variable sync_thread_cv_;

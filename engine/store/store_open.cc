@@ -9,6 +9,7 @@
 #include "engine/base/macros.h"
 #include "engine/log/segment.h"
 #include "engine/log/segment_reader.h"
+#include "engine/store/compression.h"
 #include "engine/store/store_impl.h"
 
 namespace ddc {
@@ -34,6 +35,16 @@ Status ValidateOptions(const Options& o) {
   }
   if (o.durability == Durability::kSyncInterval && o.sync_interval_ms == 0) {
     return Status::InvalidArgument("options: sync_interval_ms must be >= 1");
+  }
+  if (!o.node_key_seed.empty() && o.node_key_seed.size() != 32) {
+    return Status::InvalidArgument("options: node_key_seed is " +
+                                   std::to_string(o.node_key_seed.size()) +
+                                   " bytes, want 32 (or empty for the store's own key)");
+  }
+  for (char c : o.checkpoint_origin) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return Status::InvalidArgument("options: checkpoint_origin holds a control character");
+    }
   }
   if (o.group_commit_bytes < (64u << 10) || o.group_commit_bytes > (1u << 30)) {
     return Status::InvalidArgument("options: group_commit_bytes " +
@@ -133,8 +144,12 @@ Status StoreImpl::OpenOrCreate() {
     if (!options_.paranoid_open) {
       DDC_RETURN_IF_ERROR(TryLoadSnapshot(&start_segment, &start_offset));
     }
+    // The snapshot holds the CID index only: timelines are rebuilt from every event record
+    // (skipped when the covered log holds none).
+    if (typed_records_ > 0) DDC_RETURN_IF_ERROR(ReplayEvents(start_segment, start_offset));
     DDC_RETURN_IF_ERROR(Replay(start_segment, start_offset));
   }
+  DDC_RETURN_IF_ERROR(LoadNodeKey());
 
   buffer_capacity_ =
       std::max<uint64_t>(options_.group_commit_bytes,
@@ -150,6 +165,9 @@ Status StoreImpl::OpenOrCreate() {
   if (recovery_.empty()) recovery_ = "clean";
   if (options_.durability == Durability::kSyncInterval) {
     sync_thread_ = std::thread([this] { SyncLoop(); });
+  }
+  if (options_.checkpoint_interval_ms > 0) {
+    checkpoint_thread_ = std::thread([this] { CheckpointLoop(); });
   }
   open_done_ = true;
   return Status::OK();
@@ -273,9 +291,130 @@ Status StoreImpl::TryLoadSnapshot(uint32_t* start_segment, uint64_t* start_offse
   last_segment_ = m.last_segment;
   last_offset_ = m.last_offset;
   logical_bytes_ = m.logical_bytes;
+  typed_records_ = m.typed_records;
   *start_segment = m.segment;
   *start_offset = m.offset;
   stat_from_snapshot_ = true;
+  return Status::OK();
+}
+
+Status StoreImpl::ReplayTypedRecord(const log::ScannedRecord& rec, const Cid& cid,
+                                    const index::Location& loc) {
+  if (rec.header.type == log::RecordType::kBlob) return Status::OK();
+  ++typed_records_;
+  const std::string where =
+      log::SegmentFileName(loc.segment) + " offset " + std::to_string(loc.offset);
+  std::string raw;
+  std::span<const uint8_t> value = rec.value;
+  if ((rec.header.flags & log::kFlagZstd) != 0) {
+    Status s = Decompress(rec.value, rec.header.raw_length, &raw);
+    if (!s.ok()) return s.WithContext(where);
+    value = std::span(reinterpret_cast<const uint8_t*>(raw.data()), raw.size());
+  }
+  if (rec.header.type == log::RecordType::kEvent) {
+    return ReplayEventRecord(cid, value, loc, where);
+  }
+  auto record =
+      CheckpointFromNote(std::string(reinterpret_cast<const char*>(value.data()), value.size()));
+  if (!record.ok()) {
+    return Status::Corruption(where + ": stored checkpoint: " + record.status().message());
+  }
+  record->cid = cid;
+  checkpoints_.push_back(std::move(*record));
+  return Status::OK();
+}
+
+Status StoreImpl::ReplayEvents(uint32_t end_segment, uint64_t end_offset) {
+  // The part of the log an index snapshot covers was synced before the snapshot was written,
+  // so any damage in it is corruption; so is a count of typed records other than the
+  // snapshot's.
+  const uint64_t expected = typed_records_;
+  typed_records_ = 0;
+  for (uint32_t id = first_segment_; id <= end_segment; ++id) {
+    io::File* file = segments_[id].get();
+    const std::string name = log::SegmentFileName(id);
+    uint64_t end = end_offset;
+    if (id != end_segment) {
+      DDC_ASSIGN_OR_RETURN(end, file->Size());
+    }
+    uint64_t first_seq = 0;
+    {
+      std::array<uint8_t, log::kSegmentHeaderBytes> hb{};
+      DDC_ASSIGN_OR_RETURN(size_t got, file->Read(0, hb));
+      DDC_ASSIGN_OR_RETURN(log::SegmentHeader header,
+                           log::DecodeSegmentHeader(std::span(hb.data(), got), name));
+      first_seq = header.first_sequence;
+    }
+    log::SegmentReader reader(file, name, log::kSegmentHeaderBytes, end, first_seq);
+    log::ScannedRecord rec;
+    while (reader.Next(&rec)) {
+      if (rec.header.type == log::RecordType::kBlob) continue;
+      auto cid = Cid::FromBytes(rec.key);
+      if (!cid.ok()) {
+        return Status::Corruption(name + " offset " + std::to_string(rec.offset) +
+                                  ": record key is not a CID: " + cid.status().message());
+      }
+      DDC_RETURN_IF_ERROR(
+          ReplayTypedRecord(rec, *cid,
+                            index::Location{id, static_cast<uint32_t>(rec.offset),
+                                            static_cast<uint32_t>(rec.header.on_disk_bytes())}));
+    }
+    if (reader.stop() != log::SegmentReader::Stop::kCleanEnd) {
+      return reader.status().WithContext("a segment the index snapshot covers is damaged");
+    }
+  }
+  if (typed_records_ != expected) {
+    return Status::Corruption("the index snapshot covers " + std::to_string(expected) +
+                              " event and checkpoint records, the log holds " +
+                              std::to_string(typed_records_));
+  }
+  return Status::OK();
+}
+
+Status StoreImpl::LoadNodeKey() {
+  std::string seed = options_.node_key_seed;
+  if (seed.empty()) {
+    // The store's own key: 32 random bytes in node.key, written once (tmp, sync, rename).
+    const std::string path = dir_ + "/" + kNodeKeyFileName;
+    DDC_ASSIGN_OR_RETURN(bool exists, fs_->Exists(path));
+    if (exists) {
+      DDC_ASSIGN_OR_RETURN(auto file, fs_->Open(path, io::OpenMode::kRead));
+      seed.assign(33, '\0');
+      DDC_ASSIGN_OR_RETURN(size_t got,
+                           file->Read(0, std::span(reinterpret_cast<uint8_t*>(seed.data()), 33)));
+      if (got != 32) {
+        return Status::Corruption(std::string(kNodeKeyFileName) + " holds " + std::to_string(got) +
+                                  " bytes, want 32");
+      }
+      seed.resize(32);
+    } else {
+      seed.assign(32, '\0');
+      RandomBytes(std::span(reinterpret_cast<uint8_t*>(seed.data()), 32));
+      const std::string tmp = path + ".tmp";
+      {
+        DDC_ASSIGN_OR_RETURN(auto file, fs_->Open(tmp, io::OpenMode::kCreatePrivate));
+        DDC_RETURN_IF_ERROR(file->Truncate(0));
+        DDC_RETURN_IF_ERROR(
+            file->WriteAndSync(0, std::span(reinterpret_cast<uint8_t*>(seed.data()), 32)));
+      }
+      DDC_RETURN_IF_ERROR(fs_->Rename(tmp, path));
+      DDC_RETURN_IF_ERROR(fs_->SyncDir(dir_));
+    }
+  }
+  origin_ = options_.checkpoint_origin;
+  if (origin_.empty()) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    origin_ = "ddc.local/";
+    for (size_t i = 0; i < 8; ++i) {
+      origin_.push_back(kDigits[store_id_[i] >> 4]);
+      origin_.push_back(kDigits[store_id_[i] & 15]);
+    }
+  }
+  auto signer = timeline::NoteSigner::FromSeed(
+      origin_, std::span(reinterpret_cast<const uint8_t*>(seed.data()), seed.size()));
+  if (!signer.ok()) return signer.status().WithContext("checkpoint_origin");
+  signer_ = std::make_unique<timeline::NoteSigner>(std::move(*signer));
+  verifier_key_ = timeline::FormatVerifierKey(signer_->verifier_key());
   return Status::OK();
 }
 
@@ -305,9 +444,10 @@ Status StoreImpl::Replay(uint32_t start_segment, uint64_t start_offset) {
         return Status::Corruption(name + " offset " + std::to_string(rec.offset) +
                                   ": record key is not a CID: " + cid.status().message());
       }
-      index_.Insert(index::CidIndex::Tag(*cid),
-                    index::Location{id, static_cast<uint32_t>(rec.offset),
-                                    static_cast<uint32_t>(rec.header.on_disk_bytes())});
+      const index::Location loc{id, static_cast<uint32_t>(rec.offset),
+                                static_cast<uint32_t>(rec.header.on_disk_bytes())};
+      index_.Insert(index::CidIndex::Tag(*cid), loc);
+      DDC_RETURN_IF_ERROR(ReplayTypedRecord(rec, *cid, loc));
       logical_bytes_ += rec.header.raw_length;
       last_segment_ = id;
       last_offset_ = static_cast<uint32_t>(rec.offset);

@@ -98,6 +98,30 @@ Result<std::string> StoreImpl::ReadRecord(const Cid& cid, const index::Location&
   return VerifyRecordBytes(cid, loc, std::move(bytes), mode);
 }
 
+Result<StoreImpl::KeyedRecord> StoreImpl::ReadRecordAt(const index::Location& loc,
+                                                       ReadMode mode) const {
+  io::File* file = SegmentFilePointer(loc.segment);
+  if (file == nullptr) {
+    return Status::Corruption("location in missing " + log::SegmentFileName(loc.segment));
+  }
+  const size_t n =
+      mode == ReadMode::kKey ? log::kRecordHeaderBytes + Cid::kBinaryBytes : loc.length;
+  std::string bytes(std::min<size_t>(n, loc.length), '\0');
+  DDC_ASSIGN_OR_RETURN(
+      size_t got,
+      file->Read(loc.offset, std::span(reinterpret_cast<uint8_t*>(bytes.data()), bytes.size())));
+  if (got < log::kRecordHeaderBytes + Cid::kBinaryBytes) {
+    return Status::Corruption(Where(loc) + ": record cut short");
+  }
+  const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
+  auto key = Cid::FromBytes(std::span(p + log::kRecordHeaderBytes, Cid::kBinaryBytes));
+  if (!key.ok()) return key.status().WithContext(Where(loc) + ": record key");
+  KeyedRecord out;
+  out.cid = *key;
+  DDC_ASSIGN_OR_RETURN(out.value, VerifyRecordBytes(out.cid, loc, std::move(bytes), mode));
+  return out;
+}
+
 Result<StoreImpl::Found> StoreImpl::Find(const Cid& cid, ReadMode mode) const {
   Found found;
   const LocationList candidates = Candidates(cid);
@@ -244,6 +268,14 @@ StoreStats StoreImpl::Stats() {
   s.opened_from_snapshot = stat_from_snapshot_;
   s.io_backend = fs_->Name();
   s.recovery = recovery_;
+  {
+    std::shared_lock<std::shared_mutex> lock(events_mu_);
+    s.events = events_.journal_committed();
+    s.timelines = events_.timelines();
+    s.checkpoints = checkpoints_.size();
+    s.event_state_bytes = events_.MemoryBytes();
+  }
+  s.appends = stat_appends_.load(std::memory_order_relaxed);
   return s;
 }
 

@@ -21,14 +21,14 @@ Status StoreImpl::CheckOpen() const {
   return Status::OK();
 }
 
-void StoreImpl::Prepare(std::span<const uint8_t> bytes, Prepared* out) const {
+void StoreImpl::Prepare(std::span<const uint8_t> bytes, Codec codec, Prepared* out) const {
   if (bytes.size() > options_.max_record_bytes) {
     out->status = Status::InvalidArgument("blob of " + std::to_string(bytes.size()) +
                                           " bytes exceeds max_record_bytes (" +
                                           std::to_string(options_.max_record_bytes) + ")");
     return;
   }
-  out->cid = Cid::Of(Codec::kRaw, bytes);
+  out->cid = Cid::Of(codec, bytes);
   out->raw_length = static_cast<uint32_t>(bytes.size());
   out->stored = bytes;
   if (options_.compression == Compression::kAuto && MaybeCompress(bytes, &out->compressed)) {
@@ -61,22 +61,9 @@ std::vector<Result<Cid>> StoreImpl::PutBlobs(std::span<const std::span<const uin
   for (const auto& b : blobs) total += b.size();
   const size_t min_chunk = std::max<size_t>(1, (64u << 10) / (total / blobs.size() + 1));
   ParallelFor(blobs.size(), min_chunk, [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) Prepare(blobs[i], &prepared[i]);
+    for (size_t i = begin; i < end; ++i) Prepare(blobs[i], Codec::kRaw, &prepared[i]);
   });
-  // A call larger than kMaxGroupRecords goes through the queue in slices, so that a group
-  // never exceeds the writer's fixed-size bookkeeping.
-  for (size_t begin = 0; begin < prepared.size(); begin += kMaxGroupRecords) {
-    const size_t n = std::min<size_t>(kMaxGroupRecords, prepared.size() - begin);
-    Writer w;
-    w.blobs = std::span(prepared).subspan(begin, n);
-    for (const Prepared& p : w.blobs) {
-      w.bytes += log::kRecordHeaderBytes + kCidKeyBytes + p.stored.size();
-    }
-    std::unique_lock<std::mutex> lock(mu_);
-    writers_.push_back(&w);
-    while (!w.done && &w != writers_.front()) w.cv.wait(lock);
-    if (!w.done) CommitGroup(lock, &w);
-  }
+  Submit(prepared);
   for (Prepared& p : prepared) {
     if (p.status.ok()) {
       results.emplace_back(p.cid);
@@ -87,6 +74,23 @@ std::vector<Result<Cid>> StoreImpl::PutBlobs(std::span<const std::span<const uin
     }
   }
   return results;
+}
+
+void StoreImpl::Submit(std::span<Prepared> prepared) {
+  // A call larger than kMaxGroupRecords goes through the queue in slices, so that a group
+  // never exceeds the writer's fixed-size bookkeeping.
+  for (size_t begin = 0; begin < prepared.size(); begin += kMaxGroupRecords) {
+    const size_t n = std::min<size_t>(kMaxGroupRecords, prepared.size() - begin);
+    Writer w;
+    w.blobs = prepared.subspan(begin, n);
+    for (const Prepared& p : w.blobs) {
+      w.bytes += log::kRecordHeaderBytes + kCidKeyBytes + p.stored.size();
+    }
+    std::unique_lock<std::mutex> lock(mu_);
+    writers_.push_back(&w);
+    while (!w.done && &w != writers_.front()) w.cv.wait(lock);
+    if (!w.done) CommitGroup(lock, &w);
+  }
 }
 
 // REQUIRES: lock held, leader == writers_.front().
@@ -145,10 +149,17 @@ Status StoreImpl::WriteGroup(const std::vector<Writer*>& group) {
   StartGroupTable();
   buffer_used_ = 0;
   buffer_offset_ = write_offset_;
-  bool wrote = false;
+  group_wrote_ = false;
+  bool events = false;
   for (Writer* w : group) {
     for (Prepared& p : w->blobs) {
       if (!p.status.ok()) continue;
+      if (p.type == log::RecordType::kEvent) {
+        // Events are deduplicated by their id in the timeline state, not by CID lookups.
+        DDC_RETURN_IF_ERROR(WriteEventRecord(p));
+        events = true;
+        continue;
+      }
       const uint64_t tag = index::CidIndex::Tag(p.cid);
       if (GroupContains(p.cid, tag)) {
         p.dedup = true;
@@ -171,45 +182,14 @@ Status StoreImpl::WriteGroup(const std::vector<Writer*>& group) {
             log::SegmentFileName(found->damaged->segment) + " offset " +
             std::to_string(found->damaged->offset) + " is damaged; writing a fresh copy");
       }
-      const uint64_t size = log::kRecordHeaderBytes + kCidKeyBytes + p.stored.size();
-      if (buffer_offset_ + buffer_used_ + size > options_.segment_bytes) {
-        DDC_RETURN_IF_ERROR(FlushBuffer(/*sync=*/false));
-        DDC_RETURN_IF_ERROR(RollSegment());
-        wrote = true;
-      }
-      if (buffer_used_ + size > buffer_capacity_) {
-        DDC_RETURN_IF_ERROR(FlushBuffer(/*sync=*/false));
-        wrote = true;
-      }
-      const uint64_t offset = buffer_offset_ + buffer_used_;
-      log::RecordHeader h;
-      h.type = log::RecordType::kBlob;
-      h.flags = p.flags;
-      h.key_length = static_cast<uint16_t>(kCidKeyBytes);
-      h.value_length = static_cast<uint32_t>(p.stored.size());
-      h.raw_length = p.raw_length;
-      h.sequence = next_sequence_++;
-      h.durable_offset = static_cast<uint32_t>(synced_offset_.load(std::memory_order_acquire));
-      h.body_checksum = p.body_checksum;
-      const auto key = p.cid.ToBytes();
-      log::EncodeRecordWithChecksum(h, key, p.stored, buffer_.get() + buffer_used_);
-      buffer_used_ += size;
-      pending_.push_back(
-          PendingInsert{tag,
-                        index::Location{active_segment_, static_cast<uint32_t>(offset),
-                                        static_cast<uint32_t>(size)},
-                        found->damaged});
-      GroupAdd(p.cid, tag);
-      last_segment_ = active_segment_;
-      last_offset_ = static_cast<uint32_t>(offset);
-      logical_bytes_.fetch_add(p.raw_length, std::memory_order_relaxed);
-      if (p.flags != 0) stat_compressed_.fetch_add(1, std::memory_order_relaxed);
+      index::Location loc;
+      DDC_RETURN_IF_ERROR(BufferRecord(p, found->damaged, &loc));
     }
   }
   const bool sync = options_.durability == Durability::kSyncEveryGroup;
   if (buffer_used_ > 0) {
     DDC_RETURN_IF_ERROR(FlushBuffer(sync));
-  } else if (wrote && sync) {
+  } else if (group_wrote_ && sync) {
     DDC_RETURN_IF_ERROR(SyncActive());
   }
   if (!pending_.empty()) {
@@ -218,8 +198,50 @@ Status StoreImpl::WriteGroup(const std::vector<Writer*>& group) {
       if (!p.replaces || !index_.Replace(p.tag, *p.replaces, p.loc)) index_.Insert(p.tag, p.loc);
     }
   }
+  if (events) {
+    std::unique_lock<std::shared_mutex> lock(events_mu_);
+    events_.Publish();
+  }
   stat_groups_.fetch_add(1, std::memory_order_relaxed);
   MaybeStartSnapshot();
+  return Status::OK();
+}
+
+Status StoreImpl::BufferRecord(const Prepared& p, const std::optional<index::Location>& replaces,
+                               index::Location* location) {
+  const uint64_t size = log::kRecordHeaderBytes + kCidKeyBytes + p.stored.size();
+  if (buffer_offset_ + buffer_used_ + size > options_.segment_bytes) {
+    DDC_RETURN_IF_ERROR(FlushBuffer(/*sync=*/false));
+    DDC_RETURN_IF_ERROR(RollSegment());
+    group_wrote_ = true;
+  }
+  if (buffer_used_ + size > buffer_capacity_) {
+    DDC_RETURN_IF_ERROR(FlushBuffer(/*sync=*/false));
+    group_wrote_ = true;
+  }
+  const uint64_t offset = buffer_offset_ + buffer_used_;
+  log::RecordHeader h;
+  h.type = p.type;
+  h.flags = p.flags;
+  h.key_length = static_cast<uint16_t>(kCidKeyBytes);
+  h.value_length = static_cast<uint32_t>(p.stored.size());
+  h.raw_length = p.raw_length;
+  h.sequence = next_sequence_++;
+  h.durable_offset = static_cast<uint32_t>(synced_offset_.load(std::memory_order_acquire));
+  h.body_checksum = p.body_checksum;
+  const auto key = p.cid.ToBytes();
+  log::EncodeRecordWithChecksum(h, key, p.stored, buffer_.get() + buffer_used_);
+  buffer_used_ += size;
+  *location =
+      index::Location{active_segment_, static_cast<uint32_t>(offset), static_cast<uint32_t>(size)};
+  const uint64_t tag = index::CidIndex::Tag(p.cid);
+  pending_.push_back(PendingInsert{tag, *location, replaces});
+  GroupAdd(p.cid, tag);
+  last_segment_ = active_segment_;
+  last_offset_ = static_cast<uint32_t>(offset);
+  logical_bytes_.fetch_add(p.raw_length, std::memory_order_relaxed);
+  if (p.flags != 0) stat_compressed_.fetch_add(1, std::memory_order_relaxed);
+  if (p.type != log::RecordType::kBlob) ++typed_records_;
   return Status::OK();
 }
 
@@ -349,6 +371,7 @@ index::SnapshotMeta StoreImpl::SnapshotMetaNow() const {
   meta.last_segment = last_segment_;
   meta.last_offset = last_offset_;
   meta.logical_bytes = logical_bytes_.load();
+  meta.typed_records = typed_records_;
   return meta;
 }
 
@@ -435,14 +458,13 @@ StoreImpl::~StoreImpl() {
 }
 
 void StoreImpl::StopBackgroundThreads() {
-  if (sync_thread_.joinable()) {
-    {
-      std::lock_guard<std::mutex> lock(sync_thread_mu_);
-      stop_sync_thread_ = true;
-    }
-    sync_thread_cv_.notify_all();
-    sync_thread_.join();
+  {
+    std::lock_guard<std::mutex> lock(sync_thread_mu_);
+    stop_sync_thread_ = true;
   }
+  sync_thread_cv_.notify_all();
+  if (sync_thread_.joinable()) sync_thread_.join();
+  if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
   if (snapshot_thread_.joinable()) snapshot_thread_.join();
 }
 

@@ -1,19 +1,33 @@
 // Store::Verify: a read-only check of a closed store, for `ddc verify` and operators.
+//
+// One pass over the log in order checks every record (checksums, sequence, CID) and feeds the
+// typed ones to an EventAudit, which rebuilds the timelines and the journal exactly as an open
+// does (EventState, the same rules as Append) but trusts nothing the open trusts: every event's
+// signature is verified, and every checkpoint is checked against the journal rebuilt from the
+// records before it and against the node key. Then the index snapshot is checked against the
+// positions the pass collected.
 #include <algorithm>
 #include <cstring>
+#include <map>
+#include <set>
+#include <tuple>
 
 #include "engine/base/macros.h"
 #include "engine/index/snapshot.h"
 #include "engine/log/segment.h"
 #include "engine/log/segment_reader.h"
 #include "engine/store/compression.h"
+#include "engine/store/event_state.h"
 #include "engine/store/store_impl.h"
+#include "engine/timeline/checkpoint.h"
+#include "engine/timeline/merkle_tree.h"
 
 namespace ddc {
 namespace {
 
 // Progress is reported about this often.
 constexpr uint64_t kProgressEveryBytes = 8u << 20;
+constexpr size_t kNodeKeySeedBytes = 32;
 
 struct Position {
   uint64_t key;  // segment << 32 | offset
@@ -24,6 +38,219 @@ struct Position {
 
 std::string Where(uint32_t segment, uint64_t offset) {
   return log::SegmentFileName(segment) + " offset " + std::to_string(offset);
+}
+
+std::string_view AsText(std::span<const uint8_t> bytes) {
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
+// The seed of the key that signs checkpoints: Options::node_key_seed, else the store's
+// node.key, else empty (no key known: signatures cannot be checked). `source` names it.
+Result<std::string> NodeKeySeed(io::FileSystem* fs, const Options& options, std::string* source) {
+  if (!options.node_key_seed.empty()) {
+    if (options.node_key_seed.size() != kNodeKeySeedBytes) {
+      return Status::InvalidArgument("options: node_key_seed is " +
+                                     std::to_string(options.node_key_seed.size()) +
+                                     " bytes, want 32");
+    }
+    *source = "Options::node_key_seed";
+    return options.node_key_seed;
+  }
+  const std::string path = options.dir + "/" + kNodeKeyFileName;
+  DDC_ASSIGN_OR_RETURN(bool exists, fs->Exists(path));
+  if (!exists) return std::string();
+  DDC_ASSIGN_OR_RETURN(auto file, fs->Open(path, io::OpenMode::kRead));
+  std::string seed(kNodeKeySeedBytes + 1, '\0');
+  DDC_ASSIGN_OR_RETURN(
+      size_t got, file->Read(0, std::span(reinterpret_cast<uint8_t*>(seed.data()), seed.size())));
+  if (got != kNodeKeySeedBytes) {
+    return Status::Corruption(std::string(kNodeKeyFileName) + " holds " + std::to_string(got) +
+                              " bytes, want 32");
+  }
+  seed.resize(kNodeKeySeedBytes);
+  *source = kNodeKeyFileName;
+  return seed;
+}
+
+// Rebuilds the timelines and the journal from the typed records, in log order, and checks
+// every event and checkpoint on the way. Every error is Corruption prefixed with the record's
+// place in the log.
+class EventAudit {
+ public:
+  EventAudit(std::string seed, std::string key_source)
+      : seed_(std::move(seed)), key_source_(std::move(key_source)) {}
+
+  Status AddEvent(const std::string& where, const Cid& cid, std::span<const uint8_t> bytes,
+                  const index::Location& location) {
+    if (cid.codec() != Codec::kDagCbor) {
+      return Status::Corruption(where + ": event record keyed by " + cid.ToString() +
+                                ", not a dag-cbor CID");
+    }
+    auto event = DecodeEvent(bytes);
+    if (!event.ok()) {
+      return Status::Corruption(where + ": event " + cid.ToString() +
+                                " does not decode: " + event.status().message());
+    }
+    if (Status s = VerifySignature(*event); !s.ok()) {
+      return Status::Corruption(where + ": event " + cid.ToString() +
+                                " is not signed by its user: " + s.message());
+    }
+    auto cid_of = [this](uint64_t j) -> Result<Cid> { return journal_cids_[j]; };
+    auto check = state_.CheckEvent(*event, cid, cid_of);
+    if (!check.ok()) {
+      return Status::Corruption(where + ": event " + cid.ToString() +
+                                " breaks its timeline: " + check.status().message());
+    }
+    if (check->existed) {
+      return Status::Corruption(where + ": event " + cid.ToString() +
+                                " is stored twice (first as journal entry " +
+                                std::to_string(check->journal_index) + ")");
+    }
+    state_.Assign(*event, cid, location);
+    state_.Publish();
+    journal_cids_.push_back(cid);
+    return Status::OK();
+  }
+
+  Status AddCheckpoint(const std::string& where, const Cid& cid, std::string_view note) {
+    if (cid.codec() != Codec::kRaw) {
+      return Status::Corruption(where + ": checkpoint record keyed by " + cid.ToString() +
+                                ", not a raw CID");
+    }
+    const std::string what = where + ": checkpoint " + cid.ToString();
+    const size_t blank = note.rfind("\n\n");
+    if (blank == std::string_view::npos) {
+      return Status::Corruption(what + " has no signature block");
+    }
+    auto body = timeline::ParseCheckpointBody(note.substr(0, blank + 1));
+    if (!body.ok()) return Status::Corruption(what + ": " + body.status().message());
+    if (!seed_.empty()) {
+      // The store signs with the key named by its origin; the name is part of the key id, so
+      // the key is derived per origin.
+      auto key = KeyFor(body->origin);
+      if (!key.ok()) return Status::Corruption(what + ": " + key.status().message());
+      auto verified = timeline::VerifyCheckpointNote(note, *key);
+      if (!verified.ok()) {
+        return Status::Corruption(what + " does not verify under the node key (" + key_source_ +
+                                  "): " + verified.status().message());
+      }
+    }
+    const uint64_t journal = state_.journal_assigned();
+    if (body->size > journal) {
+      return Status::Corruption(what + " seals journal size " + std::to_string(body->size) +
+                                " but only " + std::to_string(journal) +
+                                " events precede it in the log");
+    }
+    if (timeline::RootAt(state_.journal_tree(), body->size) != body->root) {
+      return Status::Corruption(what + ": its root is not the root of the journal rebuilt from " +
+                                "the log at size " + std::to_string(body->size));
+    }
+    ++checkpoints_;
+    return Status::OK();
+  }
+
+  uint64_t events() const { return journal_cids_.size(); }
+  uint64_t timelines() const { return state_.timelines(); }
+  uint64_t batch_signatures() const { return verified_batches_.size(); }
+  uint64_t checkpoints() const { return checkpoints_; }
+  bool signatures_checked() const { return !seed_.empty(); }
+
+ private:
+  using BatchKey = std::tuple<PublicKey, Hash32, uint64_t, Signature>;
+
+  // A batch-signed event: its path to the batch root, then the batch signature once per batch.
+  Status VerifySignature(const Event& event) {
+    if (!event.batch) return VerifyEventSignature(event);
+    DDC_RETURN_IF_ERROR(VerifyBatchPath(event));
+    BatchKey key{event.user, event.batch->root, event.batch->size, event.signature};
+    if (verified_batches_.count(key) != 0) return Status::OK();
+    DDC_RETURN_IF_ERROR(
+        VerifyBatchSignature(event.user, event.batch->root, event.batch->size, event.signature));
+    verified_batches_.insert(key);
+    return Status::OK();
+  }
+
+  Result<timeline::VerifierKey> KeyFor(const std::string& origin) {
+    auto it = keys_.find(origin);
+    if (it != keys_.end()) return it->second;
+    auto signer = timeline::NoteSigner::FromSeed(
+        origin, std::span(reinterpret_cast<const uint8_t*>(seed_.data()), seed_.size()));
+    if (!signer.ok()) return signer.status();
+    keys_.emplace(origin, signer->verifier_key());
+    return signer->verifier_key();
+  }
+
+  const std::string seed_;
+  const std::string key_source_;
+  EventState state_;
+  std::vector<Cid> journal_cids_;  // Journal index -> event CID.
+  std::set<BatchKey> verified_batches_;
+  std::map<std::string, timeline::VerifierKey> keys_;  // By checkpoint origin.
+  uint64_t checkpoints_ = 0;
+};
+
+// Every segment of `dir` in id order, headers checked, contiguous and of one store.
+Status OpenSegments(io::FileSystem* fs, const std::string& dir, std::vector<uint32_t>* ids,
+                    std::vector<log::OpenedSegment>* segs, uint64_t* bytes_total) {
+  DDC_ASSIGN_OR_RETURN(std::vector<std::string> names, fs->ListDir(dir));
+  for (const std::string& name : names) {
+    uint32_t id = 0;
+    if (log::ParseSegmentFileName(name, &id)) ids->push_back(id);
+  }
+  std::sort(ids->begin(), ids->end());
+  if (ids->empty()) return Status::NotFound(dir + ": no ddc store (no segment files)");
+  for (size_t i = 0; i < ids->size(); ++i) {
+    const uint32_t id = (*ids)[i];
+    if (i > 0 && id != (*ids)[i - 1] + 1) {
+      return Status::Corruption(log::SegmentFileName((*ids)[i - 1] + 1) + " is missing");
+    }
+    auto seg = log::OpenSegment(fs, dir, id, /*writable=*/false);
+    if (!seg.ok()) return seg.status();
+    if (i > 0 && seg->header.store_id != segs->front().header.store_id) {
+      return Status::Corruption(log::SegmentFileName(id) + " belongs to another store");
+    }
+    *bytes_total += seg->size;
+    segs->push_back(std::move(seg).value());
+  }
+  return Status::OK();
+}
+
+// The snapshot must point exactly at records of the log, with the right lengths and tags,
+// and cover a prefix of it.
+Status CheckSnapshot(io::FileSystem* fs, const std::string& dir, std::vector<Position> positions,
+                     VerifyReport* report) {
+  auto snap = index::ReadSnapshot(fs, dir);
+  if (!snap.ok()) {
+    if (!snap.status().IsNotFound()) {
+      const std::string note =
+          "index snapshot unusable (" + snap.status().message() + "); the next open rebuilds it";
+      report->notes = report->notes.empty() ? note : report->notes + "; " + note;
+    }
+    return Status::OK();
+  }
+  std::sort(positions.begin(), positions.end());
+  uint64_t covered = 0;
+  const uint64_t limit = static_cast<uint64_t>(snap->meta.segment) << 32 | snap->meta.offset;
+  for (const index::Slot& slot : snap->index.slots()) {
+    if (slot.length == 0) continue;
+    const uint64_t key = (slot.tag_segment & 0xffff) << 32 | slot.offset;
+    auto it = std::lower_bound(positions.begin(), positions.end(), Position{key, 0, 0});
+    if (it == positions.end() || it->key != key || it->length != slot.length ||
+        it->tag != slot.tag_segment >> 16 || key >= limit) {
+      return Status::Corruption("index.snap: an entry points at " +
+                                Where(static_cast<uint32_t>(key >> 32), slot.offset) +
+                                " where the log has no such record");
+    }
+    ++covered;
+  }
+  report->snapshot_checked = true;
+  for (const Position& p : positions) {
+    if (p.key < limit) --covered;
+  }
+  if (covered != 0) {
+    return Status::Corruption("index.snap: entry count does not match the records it covers");
+  }
+  return Status::OK();
 }
 
 }  // namespace
@@ -38,30 +265,15 @@ Result<VerifyReport> Store::Verify(const Options& options,
   DDC_ASSIGN_OR_RETURN(bool exists, fs->Exists(dir));
   if (!exists) return Status::NotFound(dir + ": no such directory");
   DDC_ASSIGN_OR_RETURN(auto lock, fs->Lock(dir + "/" + kLockFileName));
-  DDC_ASSIGN_OR_RETURN(std::vector<std::string> names, fs->ListDir(dir));
-  std::vector<uint32_t> ids;
-  for (const std::string& name : names) {
-    uint32_t id = 0;
-    if (log::ParseSegmentFileName(name, &id)) ids.push_back(id);
-  }
-  std::sort(ids.begin(), ids.end());
-  if (ids.empty()) return Status::NotFound(dir + ": no ddc store (no segment files)");
 
   VerifyReport report;
   VerifyProgress prog;
+  std::vector<uint32_t> ids;
   std::vector<log::OpenedSegment> segs;
-  for (size_t i = 0; i < ids.size(); ++i) {
-    if (i > 0 && ids[i] != ids[i - 1] + 1) {
-      return Status::Corruption(log::SegmentFileName(ids[i - 1] + 1) + " is missing");
-    }
-    auto seg = log::OpenSegment(fs, dir, ids[i], /*writable=*/false);
-    if (!seg.ok()) return seg.status();
-    if (i > 0 && seg->header.store_id != segs.front().header.store_id) {
-      return Status::Corruption(log::SegmentFileName(ids[i]) + " belongs to another store");
-    }
-    prog.bytes_total += seg->size;
-    segs.push_back(std::move(seg).value());
-  }
+  DDC_RETURN_IF_ERROR(OpenSegments(fs, dir, &ids, &segs, &prog.bytes_total));
+  std::string key_source;
+  DDC_ASSIGN_OR_RETURN(std::string seed, NodeKeySeed(fs, options, &key_source));
+  EventAudit audit(std::move(seed), std::move(key_source));
 
   std::vector<Position> positions;
   uint64_t next_sequence = segs.front().header.first_sequence;
@@ -79,26 +291,32 @@ Result<VerifyReport> Store::Verify(const Options& options,
                               next_sequence);
     log::ScannedRecord rec;
     while (reader.Next(&rec)) {
+      const std::string where = Where(id, rec.offset);
       auto cid = Cid::FromBytes(rec.key);
       if (!cid.ok()) {
-        return Status::Corruption(Where(id, rec.offset) +
-                                  ": key is not a CID: " + cid.status().message());
+        return Status::Corruption(where + ": key is not a CID: " + cid.status().message());
       }
       std::span<const uint8_t> raw = rec.value;
       if ((rec.header.flags & log::kFlagZstd) != 0) {
-        DDC_RETURN_IF_ERROR(Decompress(rec.value, rec.header.raw_length, &value)
-                                .WithContext(Where(id, rec.offset)));
+        DDC_RETURN_IF_ERROR(
+            Decompress(rec.value, rec.header.raw_length, &value).WithContext(where));
         raw = std::span(reinterpret_cast<const uint8_t*>(value.data()), value.size());
       }
       if (Cid::Of(cid->codec(), raw) != *cid) {
-        return Status::Corruption(Where(id, rec.offset) + ": bytes do not hash to their CID " +
-                                  cid->ToString());
+        return Status::Corruption(where + ": bytes do not hash to their CID " + cid->ToString());
       }
-      positions.push_back(Position{static_cast<uint64_t>(id) << 32 | rec.offset,
-                                   static_cast<uint32_t>(rec.header.on_disk_bytes()),
+      const uint32_t length = static_cast<uint32_t>(rec.header.on_disk_bytes());
+      if (rec.header.type == log::RecordType::kEvent) {
+        DDC_RETURN_IF_ERROR(audit.AddEvent(
+            where, *cid, raw, index::Location{id, static_cast<uint32_t>(rec.offset), length}));
+      } else if (rec.header.type == log::RecordType::kCheckpoint) {
+        DDC_RETURN_IF_ERROR(audit.AddCheckpoint(where, *cid, AsText(raw)));
+      }
+      positions.push_back(Position{static_cast<uint64_t>(id) << 32 | rec.offset, length,
                                    index::CidIndex::Tag(*cid)});
       ++report.records;
       prog.records = report.records;
+      prog.events = audit.events();
       const uint64_t done = report.log_bytes + rec.offset + rec.header.on_disk_bytes();
       if (progress && done - last_report >= kProgressEveryBytes) {
         prog.bytes_done = done;
@@ -119,40 +337,20 @@ Result<VerifyReport> Store::Verify(const Options& options,
     report.log_bytes += segs[i].size;
   }
   report.segments = static_cast<uint32_t>(segs.size());
-  prog.bytes_done = report.log_bytes;
-  if (progress) progress(prog);
-
-  // The snapshot must point exactly at records of the log, with the right lengths and tags,
-  // and cover a prefix of it.
-  auto snap = index::ReadSnapshot(fs, dir);
-  if (snap.ok()) {
-    std::sort(positions.begin(), positions.end());
-    uint64_t covered = 0;
-    const uint64_t limit = static_cast<uint64_t>(snap->meta.segment) << 32 | snap->meta.offset;
-    for (const index::Slot& slot : snap->index.slots()) {
-      if (slot.length == 0) continue;
-      const uint64_t key = (slot.tag_segment & 0xffff) << 32 | slot.offset;
-      auto it = std::lower_bound(positions.begin(), positions.end(), Position{key, 0, 0});
-      if (it == positions.end() || it->key != key || it->length != slot.length ||
-          it->tag != slot.tag_segment >> 16 || key >= limit) {
-        return Status::Corruption("index.snap: an entry points at " +
-                                  Where(static_cast<uint32_t>(key >> 32), slot.offset) +
-                                  " where the log has no such record");
-      }
-      ++covered;
-    }
-    report.snapshot_checked = true;
-    for (const Position& p : positions) {
-      if (p.key < limit) --covered;
-    }
-    if (covered != 0) {
-      return Status::Corruption("index.snap: entry count does not match the records it covers");
-    }
-  } else if (!snap.status().IsNotFound()) {
-    const std::string note =
-        "index snapshot unusable (" + snap.status().message() + "); the next open rebuilds it";
+  report.events = audit.events();
+  report.timelines = audit.timelines();
+  report.batch_signatures = audit.batch_signatures();
+  report.checkpoints = audit.checkpoints();
+  report.checkpoint_signatures_checked = audit.signatures_checked();
+  if (!audit.signatures_checked() && report.checkpoints > 0) {
+    const std::string note = "checkpoint signatures not checked: no node key (" +
+                             std::string(kNodeKeyFileName) + " is absent)";
     report.notes = report.notes.empty() ? note : report.notes + "; " + note;
   }
+  prog.bytes_done = report.log_bytes;
+  prog.events = report.events;
+  if (progress) progress(prog);
+  DDC_RETURN_IF_ERROR(CheckSnapshot(fs, dir, std::move(positions), &report));
   return report;
 }
 

@@ -50,12 +50,63 @@ std::vector<Hash> InclusionPathOfLeaves(std::span<const Hash> leaf_hashes, uint6
   return out;
 }
 
+namespace {
+// SUBPROOF(m, D[0:n], b) of RFC 9162 2.1.4.1 over `leaves` (n = leaves.size()).
+void AppendSubproof(std::span<const Hash> leaves, uint64_t m, bool whole, std::vector<Hash>* out) {
+  const uint64_t n = leaves.size();
+  if (m == n) {
+    if (!whole) out->push_back(RootOfLeaves(leaves));
+    return;
+  }
+  const uint64_t k = SplitPoint(n);
+  if (m <= k) {
+    AppendSubproof(leaves.first(k), m, whole, out);
+    out->push_back(RootOfLeaves(leaves.subspan(k)));
+  } else {
+    AppendSubproof(leaves.subspan(k), m - k, false, out);
+    out->push_back(RootOfLeaves(leaves.first(k)));
+  }
+}
+}  // namespace
+
+std::vector<Hash> ConsistencyProofOfLeaves(std::span<const Hash> leaf_hashes, uint64_t old_size) {
+  std::vector<Hash> out;
+  if (old_size == 0 || old_size >= leaf_hashes.size()) return out;
+  AppendSubproof(leaf_hashes, old_size, true, &out);
+  return out;
+}
+
+uint64_t ConsistencyProofLength(uint64_t old_size, uint64_t new_size) {
+  // Walks the SUBPROOF recursion counting one hash per level, plus the old subtree's own root
+  // when the walk ends in a subtree that is not the old tree itself.
+  if (old_size == 0 || old_size >= new_size) return 0;
+  uint64_t m = old_size;
+  uint64_t n = new_size;
+  bool whole = true;
+  uint64_t count = 0;
+  while (m != n) {
+    const uint64_t k = SplitPoint(n);
+    if (m <= k) {
+      n = k;
+    } else {
+      m -= k;
+      n -= k;
+      whole = false;
+    }
+    ++count;
+  }
+  return whole ? count : count + 1;
+}
+
 uint64_t InclusionProofLength(uint64_t index, uint64_t size) {
   // Below the level where the paths to `index` and to the last leaf meet, every level has a
   // sibling; above it, one per set bit of what remains of the last index.
   const uint64_t last = size - 1;
-  const int inner = std::bit_width(index ^ last);
-  return static_cast<uint64_t>(inner) + std::popcount(last >> inner);
+  const int inner = static_cast<int>(std::bit_width(index ^ last));
+  // inner is 64 when the paths part at the root of a tree of more than 2^63 leaves; shifting a
+  // 64-bit value by 64 is undefined, and nothing remains above the root anyway.
+  const uint64_t above = inner < 64 ? last >> inner : 0;
+  return static_cast<uint64_t>(inner) + static_cast<uint64_t>(std::popcount(above));
 }
 
 Result<Hash> RootFromInclusionProof(uint64_t index, uint64_t size, const Hash& leaf_hash,

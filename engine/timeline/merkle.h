@@ -39,6 +39,15 @@ std::vector<Hash> InclusionPathOfLeaves(std::span<const Hash> leaf_hashes, uint6
 // REQUIRES: index < size.
 uint64_t InclusionProofLength(uint64_t index, uint64_t size);
 
+// PROOF(old_size, D[n]) of RFC 9162 2.1.4.1 (the SUBPROOF recursion over the whole list): the
+// consistency proof from the tree of the first `old_size` leaves to the tree of all of them.
+// Empty when old_size is 0 or the whole list. REQUIRES: old_size <= leaf_hashes.size().
+std::vector<Hash> ConsistencyProofOfLeaves(std::span<const Hash> leaf_hashes, uint64_t old_size);
+
+// The number of hashes in a consistency proof from `old_size` to `new_size` leaves: 0 when
+// old_size is 0 or equal to new_size. REQUIRES: old_size <= new_size.
+uint64_t ConsistencyProofLength(uint64_t old_size, uint64_t new_size);
+
 // The root a valid inclusion proof implies (RFC 9162 2.1.3.2), or InvalidArgument saying why
 // the proof cannot be one (index beyond size, wrong length). The caller compares the result
 // with a trusted root.

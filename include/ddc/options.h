@@ -98,6 +98,19 @@ struct Options {
   // after the snapshot; this also re-reads segments the snapshot covers). Slow; for tools.
   bool paranoid_open = false;
 
+  // The node's ed25519 key, as its 32-byte seed, which signs checkpoints. Empty: the store's own
+  // key, generated when the store is created and kept in `node.key` in the directory (mode
+  // 0600). A seed of any other length fails Open with InvalidArgument.
+  std::string node_key_seed;
+
+  // The checkpoint origin line and signed-note key name: a unique, stable name for this log
+  // (C2SP tlog-checkpoint). Empty: "ddc.local/" + the first 8 bytes of the store id in hex.
+  std::string checkpoint_origin;
+
+  // Sign and store a checkpoint of the journal this often, in milliseconds, when it grew since
+  // the last one. 0: only when Store::Checkpoint() is called.
+  uint32_t checkpoint_interval_ms = 0;
+
   // Where diagnostic lines go (backend fallback, recovery actions). Null: standard error.
   std::function<void(std::string_view line)> info_log;
 

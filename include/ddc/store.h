@@ -1,7 +1,10 @@
-// Store: a content-addressed, log-structured blob store.
+// Store: a content-addressed, log-structured store of blobs and signed user events.
 //
-// Blobs are appended to segment files through a single group-commit writer and found again by
-// their CID through an in-memory index. Putting the same bytes twice stores them once.
+// Blobs and events are appended to segment files through a single group-commit writer and found
+// again by their CID through an in-memory index. Putting the same bytes twice stores them once.
+// Events (event.h) are verified, then placed in their user's timeline and in the journal
+// (timeline.h); signed checkpoints of the journal seal every timeline, and the proofs here let
+// anyone check an event against a checkpoint with verify.h alone.
 //
 // Thread safety: every method may be called concurrently from any number of threads. Puts from
 // many threads are batched into shared group commits; reads never wait for the writer's I/O.
@@ -18,14 +21,17 @@
 #include <vector>
 
 #include "ddc/cid.h"
+#include "ddc/event.h"
 #include "ddc/iterator.h"
 #include "ddc/options.h"
 #include "ddc/status.h"
+#include "ddc/timeline.h"
+#include "ddc/verify.h"
 
 namespace ddc {
 
 struct StoreStats {
-  uint64_t records = 0;        // Distinct blobs stored.
+  uint64_t records = 0;        // Distinct records (blobs, events, checkpoints) stored.
   uint64_t logical_bytes = 0;  // Sum of blob sizes as put.
   uint64_t log_bytes = 0;      // Bytes in segment files (framing and compression included).
   uint32_t segments = 0;       // Segment files.
@@ -40,24 +46,43 @@ struct StoreStats {
   uint64_t snapshots_written = 0;     // Index snapshots written since open.
   uint64_t replayed_records = 0;      // Records replayed from the log at open.
   bool opened_from_snapshot = false;  // The index came from a snapshot at open.
+  uint64_t events = 0;                // Events in all timelines (= journal size).
+  uint64_t timelines = 0;             // (bucket, user) timelines.
+  uint64_t checkpoints = 0;           // Checkpoints stored.
+  uint64_t appends = 0;               // Events accepted since open (re-sends included).
+  uint64_t event_state_bytes = 0;     // RAM held by timelines, trees and the event-id index.
   std::string io_backend;             // "io_uring", "posix" or the test backend's name.
   std::string recovery;               // What open did to recover, or "clean".
 };
 
-// What Store::Verify checked.
+// What Store::Verify checked. Besides the log itself (segments, record checksums, sequences,
+// CIDs, the index snapshot), Verify decodes every event record and verifies its user's
+// signature, rebuilds every timeline and the journal in log order with the rules Append
+// enforces (positions, unique ids, prev = the timeline's last event, timestamps that never go
+// back), and checks every checkpoint record: its size is within the journal written before
+// it, its root is the rebuilt journal root at that size, and its signature verifies under the
+// node key when one is known.
 struct VerifyReport {
   uint32_t segments = 0;
   uint64_t records = 0;
   uint64_t log_bytes = 0;
   bool snapshot_checked = false;  // index.snap existed and every entry matched the log.
-  std::string notes;              // Things that are not errors, e.g. a torn tail that the next
-                                  // open will truncate; empty when none.
+  uint64_t events = 0;            // Event records, each decoded and its signature verified.
+  uint64_t timelines = 0;         // (bucket, user) timelines rebuilt from them.
+  uint64_t batch_signatures = 0;  // Distinct batch signatures verified (each once).
+  uint64_t checkpoints = 0;       // Checkpoint records checked against the rebuilt journal.
+  // A node key was known (Options::node_key_seed, else the store's node.key) and every
+  // checkpoint's signature was checked under it. False: signatures could not be checked.
+  bool checkpoint_signatures_checked = false;
+  std::string notes;  // Things that are not errors, e.g. a torn tail that the next open will
+                      // truncate; empty when none.
 };
 
 struct VerifyProgress {
   uint64_t bytes_done = 0;
   uint64_t bytes_total = 0;
   uint64_t records = 0;
+  uint64_t events = 0;  // Event records verified so far.
 };
 
 class Store {
@@ -68,8 +93,11 @@ class Store {
   static Result<std::unique_ptr<Store>> Open(const Options& options);
 
   // Checks a closed store without changing it: every segment header, every record's header and
-  // body checksums, sequence continuity, that every record's bytes hash to its CID, and that
-  // the index snapshot (if any) points exactly at the records of the log. Returns Corruption
+  // body checksums, sequence continuity, that every record's bytes hash to its CID, that the
+  // index snapshot (if any) points exactly at the records of the log, every event's encoding
+  // and user signature, the timeline rules (unique ids, prev links, time order) replayed in log
+  // order, and every checkpoint's root and node signature (node.key or node_key_seed) against
+  // the rebuilt journal. Returns Corruption
   // naming the first bad thing (file, offset, what), Busy when the store is open elsewhere.
   // `progress` (optional) is called every few MiB.
   static Result<VerifyReport> Verify(
@@ -108,6 +136,72 @@ class Store {
 
   // An iterator over every record in log order, as of this call. See iterator.h.
   virtual std::unique_ptr<RecordIterator> NewIterator() = 0;
+
+  // ---- Events and timelines (event.h, timeline.h) ----
+
+  // Decodes and verifies `event` (strict encoding, the user's signature), then appends it to its
+  // (bucket, user) timeline and to the journal. Nothing is written when a check fails:
+  //   InvalidArgument: malformed, bad signature, or a timestamp before the timeline's last event;
+  //   Conflict: the user's event id is taken by a different event, or `prev` is not the
+  //             timeline's last event.
+  // Re-sending an event already stored is idempotent: OK with its position and existed = true.
+  // Durable on return as Options::durability promises.
+  virtual Result<AppendResult> Append(std::span<const uint8_t> event) = 0;
+  Result<AppendResult> Append(std::string_view event) {
+    return Append(std::span(reinterpret_cast<const uint8_t*>(event.data()), event.size()));
+  }
+  // Appends several events in one group commit, in order; each gets its own result (a rejected
+  // event does not stop the others). Signatures are verified on several cores, and a batch
+  // signature shared by many events is checked once.
+  virtual std::vector<Result<AppendResult>> AppendBatch(
+      std::span<const std::span<const uint8_t>> events) = 0;
+
+  // The stored event (Get(cid) returns its bytes). NotFound when absent or not an event.
+  virtual Result<Event> GetEvent(const Cid& cid) = 0;
+
+  // A timeline's state; NotFound when the user has no event in the bucket.
+  virtual Result<TimelineInfo> Timeline(uint64_t bucket, const PublicKey& user) = 0;
+  // Walks a timeline from `seek`. NotFound when the timeline does not exist.
+  virtual Result<std::unique_ptr<EventIterator>> NewTimelineIterator(uint64_t bucket,
+                                                                     const PublicKey& user,
+                                                                     const TimelineSeek& seek) = 0;
+  // The users of `bucket` (extract per app), in the order of their first event.
+  virtual std::unique_ptr<UserIterator> NewUserIterator(uint64_t bucket) = 0;
+  // Buckets holding at least one event, ascending.
+  virtual std::vector<uint64_t> Buckets() = 0;
+
+  // ---- Proofs (verify.h checks them) ----
+  // Sizes must not exceed the current sizes; InvalidArgument otherwise. Each proof is built
+  // from stored tree nodes in O(log n).
+
+  virtual Result<Hash32> TimelineRoot(uint64_t bucket, const PublicKey& user, uint64_t size) = 0;
+  virtual Result<std::vector<Hash32>> TimelineInclusionProof(uint64_t bucket, const PublicKey& user,
+                                                             uint64_t position, uint64_t size) = 0;
+  virtual Result<std::vector<Hash32>> TimelineConsistencyProof(uint64_t bucket,
+                                                               const PublicKey& user,
+                                                               uint64_t old_size,
+                                                               uint64_t new_size) = 0;
+  virtual JournalInfo Journal() = 0;
+  virtual Result<Hash32> JournalRoot(uint64_t size) = 0;
+  virtual Result<std::vector<Hash32>> JournalInclusionProof(uint64_t index, uint64_t size) = 0;
+  virtual Result<std::vector<Hash32>> JournalConsistencyProof(uint64_t old_size,
+                                                              uint64_t new_size) = 0;
+
+  // Everything an auditor needs to check the event `cid` without this store: the event, its
+  // timeline inclusion at its own position, the journal inclusion of that timeline state, and
+  // the newest checkpoint that covers it. NotFound when the event is absent or no checkpoint
+  // covers it yet (call Checkpoint() first).
+  virtual Result<EventProof> ProveEvent(const Cid& cid) = 0;
+
+  // ---- Checkpoints ("time capsules") ----
+
+  // Signs the current journal size and root with the node key (C2SP tlog-checkpoint), stores
+  // the note durably and returns it. Also made every Options::checkpoint_interval_ms.
+  virtual Result<CheckpointRecord> Checkpoint() = 0;
+  // Every stored checkpoint, oldest first.
+  virtual std::vector<CheckpointRecord> Checkpoints() = 0;
+  // The verifier key of the node key, in signed-note form: name+keyid+base64(0x01||key).
+  virtual std::string NodeVerifierKey() = 0;
 };
 
 }  // namespace ddc

@@ -1,10 +1,15 @@
 #include "node/cli/cli.h"
 
 #include <cerrno>
+#include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <sstream>
+
+#include "engine/timeline/base64.h"
 
 namespace ddc::cli {
 
@@ -34,6 +39,12 @@ std::string Args::Option(const std::string& name) {
     }
   }
   return "";
+}
+
+std::vector<std::string> Args::OptionAll(const std::string& name) {
+  std::vector<std::string> values;
+  for (std::string v = Option(name); !v.empty(); v = Option(name)) values.push_back(std::move(v));
+  return values;
 }
 
 bool Args::Flag(const std::string& name) {
@@ -114,25 +125,6 @@ std::string StatsText(const StoreStats& s) {
   return o.str();
 }
 
-namespace {
-std::string JsonString(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-}  // namespace
-
 std::string StatsJson(const StoreStats& s) {
   std::ostringstream o;
   o << "{\"records\":" << s.records << ",\"logical_bytes\":" << s.logical_bytes
@@ -144,6 +136,90 @@ std::string StatsJson(const StoreStats& s) {
     << ",\"replayed_records\":" << s.replayed_records << ",\"recovery\":" << JsonString(s.recovery)
     << "}\n";
   return o.str();
+}
+
+std::string JsonString(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof(buf), "\\u%04x", static_cast<unsigned>(c));
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string Hex(std::span<const uint8_t> bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (uint8_t b : bytes) {
+    out += kDigits[b >> 4];
+    out += kDigits[b & 0xf];
+  }
+  return out;
+}
+
+Result<std::array<uint8_t, 32>> ParseHex32(std::string_view text, std::string_view what) {
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::array<uint8_t, 32> out{};
+  if (text.size() != 2 * out.size()) {
+    return Status::InvalidArgument(std::string(what) + " is " + std::to_string(text.size()) +
+                                   " characters, want 64 hex digits");
+  }
+  for (size_t i = 0; i < out.size(); ++i) {
+    const int hi = nibble(text[2 * i]);
+    const int lo = nibble(text[2 * i + 1]);
+    if (hi < 0 || lo < 0) {
+      return Status::InvalidArgument(std::string(what) + ": not a hex digit at character " +
+                                     std::to_string(hi < 0 ? 2 * i : 2 * i + 1));
+    }
+    out[i] = static_cast<uint8_t>(hi << 4 | lo);
+  }
+  return out;
+}
+
+Result<uint64_t> ParseUint(std::string_view text, std::string_view what) {
+  uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end) {
+    return Status::InvalidArgument(std::string(what) + " '" + std::string(text) +
+                                   "' is not an unsigned 64-bit decimal number");
+  }
+  return value;
+}
+
+std::string Base64(std::string_view bytes) {
+  return timeline::Base64Encode(
+      std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+}
+
+std::string IsoTime(uint64_t time_ms) {
+  const auto secs = static_cast<std::time_t>(time_ms / 1000);
+  std::tm tm{};
+  char date[32] = "?";
+  if (gmtime_r(&secs, &tm) != nullptr) std::strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof(out), "%s.%03uZ", date, static_cast<unsigned>(time_ms % 1000));
+  return out;
+}
+
+uint64_t NowMs() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
 }
 
 std::string DefaultDataDir() {

@@ -2,10 +2,17 @@
 #ifndef DDC_NODE_CLI_CLI_H_
 #define DDC_NODE_CLI_CLI_H_
 
+#include <array>
+#include <cstdint>
+#include <cstdio>
 #include <memory>
+#include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
+#include "ddc/event.h"
 #include "ddc/status.h"
 #include "ddc/store.h"
 
@@ -20,6 +27,8 @@ class Args {
   std::string Next();
   // The value of "--name VALUE" or "--name=VALUE", consumed; "" when absent.
   std::string Option(const std::string& name);
+  // Every value of a repeatable "--name VALUE" option, in command-line order, consumed.
+  std::vector<std::string> OptionAll(const std::string& name);
   bool Flag(const std::string& name);
   std::vector<std::string> Positionals();
   bool HasUnknown() const { return !unknown_.empty(); }
@@ -46,6 +55,59 @@ std::string StatsJson(const StoreStats& s);
 std::string DefaultDataDir();
 
 int Demo(Args& args);
+
+// ---- Helpers of the event, timeline, proof and export commands ----
+
+std::string Hex(std::span<const uint8_t> bytes);
+// Exactly 64 hex digits (either case) as 32 bytes; `what` names the value in the error.
+Result<std::array<uint8_t, 32>> ParseHex32(std::string_view text, std::string_view what);
+// A decimal uint64 with no sign, spaces or overflow.
+Result<uint64_t> ParseUint(std::string_view text, std::string_view what);
+// A JSON string literal (quotes included) of UTF-8 `s`, control characters escaped.
+std::string JsonString(std::string_view s);
+std::string Base64(std::string_view bytes);
+// "2025-11-22T08:26:40.123Z".
+std::string IsoTime(uint64_t time_ms);
+uint64_t NowMs();
+
+// The user key file `key gen` writes: the 32-byte ed25519 seed as 64 hex digits and a newline.
+Result<KeyPair> ReadUserKey(const std::string& path);
+
+// Where a command's output goes: standard output, or a file that appears under its name only
+// when Commit() succeeds (it is written as "<path>.partial" and renamed), so that a failed
+// command leaves no truncated file behind. Binary output to a terminal is refused.
+class Output {
+ public:
+  // `path` empty or "-": standard output.
+  static Result<std::unique_ptr<Output>> Open(const std::string& path, bool binary);
+  ~Output();
+  Output(const Output&) = delete;
+  Output& operator=(const Output&) = delete;
+
+  Status Write(std::string_view bytes);
+  Status Commit();
+  bool to_stdout() const { return file_ == stdout; }
+
+ private:
+  Output(std::FILE* file, std::string path) : file_(file), path_(std::move(path)) {}
+
+  std::FILE* file_;
+  std::string path_;  // Empty for standard output.
+  bool committed_ = false;
+};
+
+// Writes `bytes` to `path` (or standard output) through an Output.
+Status WriteOutput(const std::string& path, std::string_view bytes, bool binary);
+
+int Key(Args& args);
+int EventCommand(Args& args);
+int TimelineCommand(Args& args);
+int Users(Args& args);
+int CheckpointCommand(Args& args);
+int NodeKey(Args& args);
+int Prove(Args& args);
+int VerifyProof(Args& args);
+int Export(Args& args);
 
 }  // namespace ddc::cli
 

@@ -6,7 +6,29 @@
 //   ddc verify --dir DIR                check every record; non-zero exit names the first bad one
 //   ddc demo [--dir DIR]                store and read back sample data, saying what it does
 //
-// Errors go to stderr as one line "ddc: <what>"; the exit code is 1 for errors, 2 for usage.
+// Events (event_commands.cc), timelines and checkpoints (timeline_commands.cc), proofs
+// (proof_commands.cc) and CAR export (export_car.cc):
+//   ddc key gen [-o FILE]               new ed25519 user key (hex seed, mode 0600); public key
+//                                       on stderr
+//   ddc key pub FILE                    the key's public key in hex
+//   ddc event make --key FILE --bucket N --id ID --type T [--time MS] [--prev CID]
+//                  [--public NAME=FILE]... [--sealed NAME=FILE]... [-o FILE]
+//                                       build and sign an event, write its encoded bytes
+//   ddc event put --dir DIR [FILE|-]    append an encoded event; print CID, position, journal
+//   ddc event get --dir DIR CID [--json]
+//   ddc timeline --dir DIR --user HEX [--bucket N] [--from POS | --since MS] [--backward]
+//                [--limit N] [--json]
+//   ddc users --dir DIR --bucket N      users of a bucket, timeline size and root
+//   ddc checkpoint --dir DIR [--list]   sign a checkpoint of the journal, or list them
+//   ddc node-key --dir DIR              the node's checkpoint verifier key
+//   ddc prove --dir DIR CID [-o FILE]   the event's proof bundle (needs a checkpoint)
+//   ddc verify-proof (--key KEY | --key-file FILE) [FILE|-]
+//                                       check a bundle with the verifier key alone
+//   ddc export car --dir DIR --user HEX [--bucket N] [-o FILE]
+//                                       a user's timeline as a CAR v1 file
+//
+// Binary output (event bytes, proofs, CAR files) is never written to a terminal. Errors go to
+// stderr as one line "ddc: <what>"; the exit code is 1 for errors, 2 for usage.
 #include <unistd.h>
 
 #include <chrono>
@@ -32,6 +54,28 @@ constexpr char kUsage[] =
     "  verify --dir DIR              check every record, the CIDs and the index snapshot\n"
     "  demo [--dir DIR]              store and read back sample data (default dir: "
     "$XDG_DATA_HOME/ddc/demo or ~/.local/share/ddc/demo)\n"
+    "\n"
+    "  key gen [-o FILE]             new user key (hex seed, mode 0600); public key on stderr\n"
+    "  key pub FILE                  print the key's public key (hex)\n"
+    "  event make --key FILE --bucket N --id ID --type T [--time MS] [--prev CID]\n"
+    "             [--public NAME=FILE]... [--sealed NAME=FILE]... [-o FILE]\n"
+    "                                build and sign an event; --sealed files hold\n"
+    "                                nonce (24 bytes) || ciphertext, key version 1\n"
+    "  event put --dir DIR [FILE|-]  append an encoded event, print its CID and position\n"
+    "  event get --dir DIR CID [--json]\n"
+    "                                write the event's bytes, or show it as JSON\n"
+    "  timeline --dir DIR --user HEX [--bucket N] [--from POS | --since MS] [--backward]\n"
+    "           [--limit N] [--json] list a user's events (every bucket without --bucket)\n"
+    "  users --dir DIR --bucket N    users of a bucket with timeline size and root\n"
+    "  checkpoint --dir DIR [--list] sign a checkpoint of the journal and print it, or list\n"
+    "                                the stored ones (size, time, CID)\n"
+    "  node-key --dir DIR            print the node's checkpoint verifier key\n"
+    "  prove --dir DIR CID [-o FILE] write the event's proof bundle\n"
+    "  verify-proof (--key KEY | --key-file FILE) [FILE|-]\n"
+    "                                check a proof bundle without the store\n"
+    "  export car --dir DIR --user HEX [--bucket N] [-o FILE]\n"
+    "                                write the user's timeline as a CAR v1 file\n"
+    "\n"
     "  help                          this text\n";
 
 int BlobPut(Args& args) {
@@ -123,6 +167,15 @@ int Dispatch(Args& args) {
   if (cmd == "stats") return Stats(args);
   if (cmd == "verify") return Verify(args);
   if (cmd == "demo") return Demo(args);
+  if (cmd == "key") return Key(args);
+  if (cmd == "event") return EventCommand(args);
+  if (cmd == "timeline") return TimelineCommand(args);
+  if (cmd == "users") return Users(args);
+  if (cmd == "checkpoint") return CheckpointCommand(args);
+  if (cmd == "node-key") return NodeKey(args);
+  if (cmd == "prove") return Prove(args);
+  if (cmd == "verify-proof") return VerifyProof(args);
+  if (cmd == "export") return Export(args);
   std::fprintf(stderr, "ddc: unknown command '%s'\n%s", cmd.c_str(), kUsage);
   return 2;
 }

@@ -1,14 +1,22 @@
 // The child process of the SIGKILL crash harness (crash_harness_test.cc).
 //
-// Usage: ddc-crash-child DIR SEED THREADS [DURABILITY]
+// Usage: ddc-crash-child DIR SEED THREADS [DURABILITY [WORKLOAD]]
 //   DURABILITY: sync-every-group (default), sync-interval or none. A SIGKILL is a process
-//   crash, which every mode survives without losing an acknowledged put (options.h).
-//   Environment: DDC_CRASH_FIRST_INDEX, the first blob index to use (default 0).
-// Opens the store in DIR and puts blobs from THREADS threads until killed: mostly one PutBlob
-// at a time, every eighth operation a PutBlobs batch of three. Blob i's bytes are a pure
-// function of (SEED, i) (see CrashBlobBytes), so the parent can regenerate and compare them.
-// After a put returns OK, the child writes "i CID\n" to standard output, a batch's lines in one
-// write, so a line the parent reads whole is an acknowledged put. Exits 2 on any error.
+//   crash, which every mode survives without losing an acknowledged write (options.h).
+//   WORKLOAD: blobs (default) or events.
+//   Environment: DDC_CRASH_FIRST_INDEX, the first blob index, or the first event number, to
+//   use (default 0).
+// Opens the store in DIR and writes from THREADS threads until killed.
+//   blobs: mostly one PutBlob at a time, every eighth operation a PutBlobs batch of three. Blob
+//   i's bytes are a pure function of (SEED, i) (see CrashBlobBytes), so the parent can
+//   regenerate and compare them. After a put returns OK, the child writes "i CID\n".
+//   events: CrashEventWriter (crash_blob.h) per thread: signed events of 8 users in 3 buckets,
+//   single and batch-signed, with and without prev links, through Append and AppendBatch,
+//   re-sends, and Checkpoint() now and then (plus a background checkpoint every 30 ms). After
+//   an append returns OK the child writes "e <journal index> <position> <bucket> <user> <cid>",
+//   after a checkpoint "c <size> <cid>". It writes "ready" once the store is open.
+// The lines of one operation go out in one write, so a line the parent reads whole is an
+// acknowledged write. Exits 2 on any error, or when the store answers inconsistently.
 #include <unistd.h>
 
 #include <atomic>
@@ -37,18 +45,38 @@ void WriteAll(const std::string& text) {
   }
 }
 
+// The events workload of one thread, until the process is killed.
+void AppendEvents(ddc::Store* store, uint64_t seed, int thread, int threads,
+                  std::atomic<uint64_t>* next) {
+  ddc::test::CrashEventWriter writer(store, seed, static_cast<uint32_t>(thread),
+                                     static_cast<uint32_t>(threads), next);
+  if (ddc::Status s = writer.Start(); !s.ok()) Fail("reading timeline heads: " + s.ToString());
+  std::vector<ddc::test::CrashEventAck> acked;
+  std::vector<ddc::test::CrashCheckpointAck> checkpoints;
+  for (;;) {
+    acked.clear();
+    checkpoints.clear();
+    if (ddc::Status s = writer.Step(&acked, &checkpoints); !s.ok()) Fail(s.ToString());
+    if (!writer.inconsistency().empty()) Fail(writer.inconsistency());
+    std::string lines;
+    for (const auto& a : acked) lines += ddc::test::FormatEventAck(a);
+    for (const auto& c : checkpoints) lines += ddc::test::FormatCheckpointAck(c);
+    WriteAll(lines);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 4 && argc != 5) {
-    std::fprintf(stderr, "usage: ddc-crash-child DIR SEED THREADS [DURABILITY]\n");
+  if (argc < 4 || argc > 6) {
+    std::fprintf(stderr, "usage: ddc-crash-child DIR SEED THREADS [DURABILITY [WORKLOAD]]\n");
     return 2;
   }
   ddc::Options options;
   options.dir = argv[1];
   const uint64_t seed = std::strtoull(argv[2], nullptr, 10);
   const int threads = std::atoi(argv[3]);
-  if (argc == 5) {
+  if (argc >= 5) {
     if (std::strcmp(argv[4], "sync-every-group") == 0) {
       options.durability = ddc::Durability::kSyncEveryGroup;
     } else if (std::strcmp(argv[4], "sync-interval") == 0) {
@@ -65,11 +93,24 @@ int main(int argc, char** argv) {
   options.segment_bytes = 256 << 10;
   options.max_record_bytes = 64 << 10;
   options.snapshot_interval_bytes = 512 << 10;
+  const bool events = argc == 6 && std::strcmp(argv[5], "events") == 0;
+  if (argc == 6 && !events && std::strcmp(argv[5], "blobs") != 0) {
+    Fail(std::string("unknown workload ") + argv[5]);
+  }
+  if (events) options.checkpoint_interval_ms = 30;
   auto store = ddc::Store::Open(options);
   if (!store.ok()) Fail(store.status().ToString());
   const char* first = std::getenv("DDC_CRASH_FIRST_INDEX");
   std::atomic<uint64_t> next{first != nullptr ? std::strtoull(first, nullptr, 10) : 0};
   std::vector<std::thread> workers;
+  if (events) {
+    WriteAll("ready\n");  // The parent may count its delay from here.
+    for (int t = 0; t < threads; ++t) {
+      workers.emplace_back([&, t] { AppendEvents(store->get(), seed, t, threads, &next); });
+    }
+    for (auto& w : workers) w.join();
+    return 0;
+  }
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
       for (uint64_t op = static_cast<uint64_t>(t);; ++op) {

@@ -137,15 +137,16 @@ struct WalkedRecord {
 };
 
 // Iterates the whole store. Adds a failure (and returns what it got) when the walk does not
-// end cleanly, when a record's CID is not the raw CID of its bytes, or when a CID appears
-// twice (the store deduplicates, so a record is never written twice).
+// end cleanly, when a record's CID is not the CID of its bytes, or when a CID appears
+// twice (the store deduplicates, so a record is never written twice). Records may be blobs,
+// events or checkpoints: the CID's codec says how to hash.
 inline std::vector<WalkedRecord> WalkStore(Store* store) {
   std::vector<WalkedRecord> out;
   std::set<Cid> seen;
   auto it = store->NewIterator();
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     WalkedRecord r{it->cid(), std::string(it->value()), it->segment(), it->offset()};
-    EXPECT_EQ(r.cid, RawCid(r.value))
+    EXPECT_EQ(r.cid, Cid::Of(r.cid.codec(), r.value))
         << "record at segment " << r.segment << " offset " << r.offset
         << " has a CID that does not match its " << r.value.size() << " bytes";
     EXPECT_TRUE(seen.insert(r.cid).second)

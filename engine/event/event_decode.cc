@@ -1,0 +1,340 @@
+// DecodeEvent: the strict reader of version-1 events. It accepts exactly the bytes EncodeEvent
+// writes for some valid event (fuzz/fuzz_event_decode.cc checks the round trip) and names the
+// first thing that is wrong otherwise, with its byte offset where it has one.
+//
+// The cbor::Reader checks the canonical form (shortest heads, definite lengths, key order, no
+// duplicate keys, UTF-8, no trailing bytes); this file checks the schema: which keys, which
+// types, which sizes and limits.
+#include <algorithm>
+#include <cstring>
+#include <optional>
+#include <string>
+
+#include "ddc/event.h"
+#include "engine/base/macros.h"
+#include "engine/event/cbor.h"
+#include "engine/event/event_internal.h"
+
+namespace ddc {
+namespace {
+
+using cbor::Item;
+using cbor::Kind;
+
+Status Fail(size_t at, std::string_view what) {
+  return Status::InvalidArgument("event: " + std::string(what) + " at byte " + std::to_string(at));
+}
+
+// A key or name from the input, quoted for a message: at most 40 bytes, control and non-ASCII
+// bytes escaped, so that hostile input cannot make a message huge or unprintable.
+std::string Quote(std::string_view s) {
+  static constexpr size_t kMaxShown = 40;
+  std::string out = "\"";
+  for (size_t i = 0; i < s.size() && i < kMaxShown; ++i) {
+    const auto c = static_cast<uint8_t>(s[i]);
+    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += "\\x" + event_internal::Hex(std::span(&c, 1));
+    }
+  }
+  if (s.size() > kMaxShown) out += "...";
+  out += "\"";
+  return out;
+}
+
+std::string WithArticle(Kind kind) {
+  const std::string name = cbor::KindName(kind);
+  return (kind == Kind::kUint || kind == Kind::kArray ? "an " : "a ") + name;
+}
+
+class Decoder {
+ public:
+  explicit Decoder(std::span<const uint8_t> bytes) : reader_(bytes) {}
+
+  Result<Event> Run();
+
+ private:
+  Result<Item> Next();
+  Result<Item> NextOf(Kind want, std::string_view field);
+  Status ReadFixed(std::string_view field, std::span<uint8_t> out);
+  Status ReadText(std::string_view field, size_t max, std::string* out);
+  Status ReadPrev(Event* event);
+  Status ReadScopes(std::vector<Scope>* out);
+  Status ReadScope(size_t index, Scope* out);
+  Status ReadBatch(BatchProof* out);
+
+  cbor::Reader reader_;
+};
+
+Result<Item> Decoder::Next() {
+  Result<Item> item = reader_.Next();
+  if (!item.ok()) return item.status().WithContext("event");
+  return item;
+}
+
+Result<Item> Decoder::NextOf(Kind want, std::string_view field) {
+  DDC_ASSIGN_OR_RETURN(Item item, Next());
+  if (item.kind != want) {
+    return Fail(item.offset, std::string(field) + " is " + WithArticle(item.kind) + ", want " +
+                                 WithArticle(want));
+  }
+  return item;
+}
+
+Status Decoder::ReadFixed(std::string_view field, std::span<uint8_t> out) {
+  DDC_ASSIGN_OR_RETURN(const Item item, NextOf(Kind::kBytes, field));
+  if (item.data.size() != out.size()) {
+    return Fail(item.offset, std::string(field) + " is " + std::to_string(item.data.size()) +
+                                 " bytes want " + std::to_string(out.size()));
+  }
+  std::memcpy(out.data(), item.data.data(), out.size());
+  return Status::OK();
+}
+
+Status Decoder::ReadText(std::string_view field, size_t max, std::string* out) {
+  DDC_ASSIGN_OR_RETURN(const Item item, NextOf(Kind::kText, field));
+  if (item.data.empty()) return Fail(item.offset, std::string(field) + " is empty");
+  if (item.data.size() > max) {
+    return Fail(item.offset, std::string(field) + " is " + std::to_string(item.data.size()) +
+                                 " bytes, more than " + std::to_string(max));
+  }
+  out->assign(item.text());  // The reader checked UTF-8.
+  return Status::OK();
+}
+
+Status Decoder::ReadPrev(Event* event) {
+  DDC_ASSIGN_OR_RETURN(const Item item, NextOf(Kind::kLink, "prev"));
+  Result<Cid> cid = Cid::FromBytes(item.data);
+  if (!cid.ok())
+    return Fail(item.offset, "prev is not a valid CID (" + cid.status().message() + ")");
+  if (cid->codec() != Codec::kDagCbor) {
+    return Fail(item.offset, "prev is not a dag-cbor CID (" + cid->ToString() + ")");
+  }
+  event->prev = *cid;
+  return Status::OK();
+}
+
+Status Decoder::ReadScopes(std::vector<Scope>* out) {
+  DDC_ASSIGN_OR_RETURN(const Item list, NextOf(Kind::kArray, "scopes"));
+  if (list.value > kMaxScopes) {
+    return Fail(list.offset, "scopes has " + std::to_string(list.value) + " entries, more than " +
+                                 std::to_string(kMaxScopes));
+  }
+  out->resize(static_cast<size_t>(list.value));
+  for (size_t i = 0; i < out->size(); ++i) {
+    const size_t at = reader_.offset();
+    DDC_RETURN_IF_ERROR(ReadScope(i, &(*out)[i]));
+    if (i > 0 && !((*out)[i - 1].name < (*out)[i].name)) {
+      const bool duplicate = (*out)[i - 1].name == (*out)[i].name;
+      return Fail(at, duplicate
+                          ? "duplicate scope name " + Quote((*out)[i].name)
+                          : "scope " + Quote((*out)[i].name) + " after " +
+                                Quote((*out)[i - 1].name) + " (scopes must be sorted by name)");
+    }
+  }
+  return Status::OK();
+}
+
+Status Decoder::ReadScope(size_t index, Scope* out) {
+  const std::string field = "scope " + std::to_string(index);
+  DDC_ASSIGN_OR_RETURN(const Item map, NextOf(Kind::kMap, field));
+  std::optional<Item> ct, kv, comp, name, nonce, pt;
+  for (uint64_t i = 0; i < map.value; ++i) {
+    DDC_ASSIGN_OR_RETURN(const Item key, Next());
+    const std::string_view k = key.text();
+    std::optional<Item>* slot = nullptr;
+    Kind want = Kind::kBytes;
+    if (k == "ct") {
+      slot = &ct;
+    } else if (k == "pt") {
+      slot = &pt;
+    } else if (k == "nonce") {
+      slot = &nonce;
+    } else if (k == "kv") {
+      slot = &kv;
+      want = Kind::kUint;
+    } else if (k == "comp") {
+      slot = &comp;
+      want = Kind::kUint;
+    } else if (k == "name") {
+      slot = &name;
+      want = Kind::kText;
+    } else {
+      return Fail(key.offset, field + " has unknown key " + Quote(k));
+    }
+    DDC_ASSIGN_OR_RETURN(*slot, NextOf(want, field + " " + std::string(k)));
+  }
+  if (!name) return Fail(map.offset, field + " has no name");
+  DDC_RETURN_IF_ERROR(event_internal::ValidateScopeName(name->text(), index));
+  const std::string label = "scope " + Quote(name->text());
+  if (ct && pt) return Fail(map.offset, label + " has both ct (sealed) and pt (public)");
+  if (!ct && !pt) return Fail(map.offset, label + " has neither ct (sealed) nor pt (public)");
+  if (!comp) return Fail(map.offset, label + " has no comp");
+  if (ct) {
+    if (!kv) return Fail(map.offset, "sealed " + label + " has no kv");
+    if (!nonce) return Fail(map.offset, "sealed " + label + " has no nonce");
+  } else if (kv || nonce) {
+    return Fail((kv ? kv : nonce)->offset,
+                "public " + label + " has " + (kv ? "kv" : "nonce") + ", a sealed-scope key");
+  }
+  if (comp->value > 1) {
+    return Fail(comp->offset, label + " compression " + std::to_string(comp->value) +
+                                  " is unknown (0 none, 1 zstd)");
+  }
+  out->name.assign(name->text());
+  out->compression = static_cast<ScopeCompression>(comp->value);
+  out->sealed = ct.has_value();
+  if (pt) {
+    out->data.assign(pt->text());
+    return Status::OK();
+  }
+  if (kv->value > UINT32_MAX) {
+    return Fail(kv->offset, label + " key version " + std::to_string(kv->value) + " is more than " +
+                                std::to_string(UINT32_MAX));
+  }
+  if (nonce->data.size() != kScopeNonceBytes) {
+    return Fail(nonce->offset, label + " nonce is " + std::to_string(nonce->data.size()) +
+                                   " bytes want " + std::to_string(kScopeNonceBytes));
+  }
+  if (ct->data.size() < kScopeTagBytes) {
+    return Fail(ct->offset, label + " ciphertext is " + std::to_string(ct->data.size()) +
+                                " bytes, less than the " + std::to_string(kScopeTagBytes) +
+                                "-byte AEAD tag");
+  }
+  out->key_version = static_cast<uint32_t>(kv->value);
+  std::memcpy(out->nonce.data(), nonce->data.data(), kScopeNonceBytes);
+  out->data.assign(ct->text());
+  return Status::OK();
+}
+
+Status Decoder::ReadBatch(BatchProof* out) {
+  DDC_ASSIGN_OR_RETURN(const Item map, NextOf(Kind::kMap, "batch"));
+  bool has_path = false, has_root = false, has_size = false, has_index = false;
+  for (uint64_t i = 0; i < map.value; ++i) {
+    DDC_ASSIGN_OR_RETURN(const Item key, Next());
+    const std::string_view k = key.text();
+    if (k == "path") {
+      DDC_ASSIGN_OR_RETURN(const Item list, NextOf(Kind::kArray, "batch path"));
+      if (list.value > event_internal::kMaxBatchPathHashes) {
+        return Fail(list.offset, "batch path has " + std::to_string(list.value) +
+                                     " hashes, more than " +
+                                     std::to_string(event_internal::kMaxBatchPathHashes));
+      }
+      out->path.resize(static_cast<size_t>(list.value));
+      for (size_t h = 0; h < out->path.size(); ++h) {
+        DDC_RETURN_IF_ERROR(ReadFixed("batch path hash " + std::to_string(h), out->path[h]));
+      }
+      has_path = true;
+    } else if (k == "root") {
+      DDC_RETURN_IF_ERROR(ReadFixed("batch root", out->root));
+      has_root = true;
+    } else if (k == "size") {
+      DDC_ASSIGN_OR_RETURN(const Item v, NextOf(Kind::kUint, "batch size"));
+      out->size = v.value;
+      has_size = true;
+    } else if (k == "index") {
+      DDC_ASSIGN_OR_RETURN(const Item v, NextOf(Kind::kUint, "batch index"));
+      out->index = v.value;
+      has_index = true;
+    } else {
+      return Fail(key.offset, "batch has unknown key " + Quote(k));
+    }
+  }
+  const char* missing = !has_path    ? "path"
+                        : !has_root  ? "root"
+                        : !has_size  ? "size"
+                        : !has_index ? "index"
+                                     : nullptr;
+  if (missing != nullptr) return Fail(map.offset, std::string("batch has no ") + missing);
+  return event_internal::ValidateBatchShape(out->size, out->index, out->path.size());
+}
+
+Result<Event> Decoder::Run() {
+  DDC_ASSIGN_OR_RETURN(const Item top, Next());
+  if (top.kind != Kind::kMap) return Fail(0, "event is " + WithArticle(top.kind) + ", want a map");
+  Event event;
+  // The reader guarantees canonical order and no duplicates, so each key is seen at most once.
+  enum : uint32_t {
+    kV = 1,
+    kId = 2,
+    kTs = 4,
+    kSig = 8,
+    kType = 16,
+    kUser = 32,
+    kBucket = 64,
+    kScopes = 128,
+    kRequired = 255
+  };
+  uint32_t seen = 0;
+  for (uint64_t i = 0; i < top.value; ++i) {
+    DDC_ASSIGN_OR_RETURN(const Item key, Next());
+    const std::string_view k = key.text();
+    if (k == "v") {
+      DDC_ASSIGN_OR_RETURN(const Item v, NextOf(Kind::kUint, "v"));
+      if (v.value != kEventVersion) {
+        return Fail(v.offset, "version " + std::to_string(v.value) + " is not supported (want " +
+                                  std::to_string(kEventVersion) + ")");
+      }
+      seen |= kV;
+    } else if (k == "id") {
+      DDC_RETURN_IF_ERROR(ReadText("id", kMaxEventIdBytes, &event.id));
+      seen |= kId;
+    } else if (k == "ts") {
+      DDC_ASSIGN_OR_RETURN(const Item v, NextOf(Kind::kUint, "ts"));
+      event.timestamp_ms = v.value;
+      seen |= kTs;
+    } else if (k == "sig") {
+      DDC_RETURN_IF_ERROR(ReadFixed("sig", event.signature));
+      seen |= kSig;
+    } else if (k == "prev") {
+      DDC_RETURN_IF_ERROR(ReadPrev(&event));
+    } else if (k == "type") {
+      DDC_RETURN_IF_ERROR(ReadText("type", kMaxEventTypeBytes, &event.type));
+      seen |= kType;
+    } else if (k == "user") {
+      DDC_RETURN_IF_ERROR(ReadFixed("user", event.user));
+      seen |= kUser;
+    } else if (k == "batch") {
+      DDC_RETURN_IF_ERROR(ReadBatch(&event.batch.emplace()));
+    } else if (k == "bucket") {
+      DDC_ASSIGN_OR_RETURN(const Item v, NextOf(Kind::kUint, "bucket"));
+      event.bucket = v.value;
+      seen |= kBucket;
+    } else if (k == "scopes") {
+      DDC_RETURN_IF_ERROR(ReadScopes(&event.scopes));
+      seen |= kScopes;
+    } else {
+      return Fail(key.offset, "unknown key " + Quote(k));
+    }
+  }
+  if (Status s = reader_.Finish(); !s.ok()) return s.WithContext("event");
+  if (seen != kRequired) {
+    static constexpr std::pair<uint32_t, const char*> kNames[] = {
+        {kV, "v"},       {kId, "id"},     {kTs, "ts"},         {kSig, "sig"},
+        {kType, "type"}, {kUser, "user"}, {kBucket, "bucket"}, {kScopes, "scopes"}};
+    for (const auto& [bit, name] : kNames) {
+      if ((seen & bit) == 0) {
+        return Status::InvalidArgument(std::string("event: missing key \"") + name + "\"");
+      }
+    }
+  }
+  // Everything ValidateEvent checks was checked above with offsets; this is the paired check
+  // that the decoded value is one EncodeEvent accepts.
+  DDC_RETURN_IF_ERROR(event_internal::ValidateEvent(event));
+  return event;
+}
+
+}  // namespace
+
+Result<Event> DecodeEvent(std::span<const uint8_t> bytes) {
+  if (bytes.size() > kMaxEventBytes) {
+    return Status::InvalidArgument("event: " + std::to_string(bytes.size()) +
+                                   " bytes, more than the " + std::to_string(kMaxEventBytes) +
+                                   " an event may have");
+  }
+  Decoder decoder(bytes);
+  return decoder.Run();
+}
+
+}  // namespace ddc
