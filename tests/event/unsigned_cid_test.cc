@@ -1,0 +1,49 @@
+// Proves that the append path's shortcut to an event's unsigned CID (from its encoding, without
+// re-encoding: engine/event/unsigned_cid.h) equals UnsignedEventCid for random events, single-
+// and batch-signed, and that it differs from the event's own CID (the signature is left out).
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "ddc/event.h"
+#include "engine/event/unsigned_cid.h"
+#include "tests/event/event_testing.h"
+#include "tests/test_util.h"
+
+namespace ddc {
+namespace {
+
+using test::AsBytes;
+
+TEST(UnsignedCidTest, FromTheEncodingEqualsFromTheEvent) {
+  const uint64_t seed = test::TestSeed();
+  SCOPED_TRACE("DDC_TEST_SEED=" + std::to_string(seed));
+  std::mt19937_64 rng(seed);
+  const KeyPair key = test::TestKey(5);
+  for (int round = 0; round < 200; ++round) {
+    const size_t n = round % 2 == 0 ? 1 : 1 + rng() % 6;
+    std::vector<Event> events;
+    for (size_t i = 0; i < n; ++i) events.push_back(test::RandomEvent(rng, key.public_key));
+    ASSERT_OK(round % 2 == 0 ? SignEvent(&events[0], key) : SignBatch(events, key));
+    for (const Event& e : events) {
+      const std::string bytes = *EncodeEvent(e);
+      auto fast = event_internal::UnsignedCidOfEncoding(AsBytes(bytes));
+      ASSERT_TRUE(fast.ok()) << fast.status().ToString();
+      auto slow = UnsignedEventCid(e);
+      ASSERT_TRUE(slow.ok());
+      EXPECT_EQ(*fast, *slow) << "round " << round;
+      EXPECT_NE(*fast, EventCid(AsBytes(bytes)));
+    }
+  }
+}
+
+TEST(UnsignedCidTest, RejectsWhatIsNotAnEventMap) {
+  const std::string array_head("\x81\x01", 2);
+  EXPECT_FALSE(event_internal::UnsignedCidOfEncoding(AsBytes(array_head)).ok());
+  EXPECT_FALSE(event_internal::UnsignedCidOfEncoding({}).ok());
+}
+
+}  // namespace
+}  // namespace ddc
