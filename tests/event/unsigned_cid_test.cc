@@ -1,6 +1,8 @@
 // Proves that the append path's shortcut to an event's unsigned CID (from its encoding, without
 // re-encoding: engine/event/unsigned_cid.h) equals UnsignedEventCid for random events, single-
 // and batch-signed, and that it differs from the event's own CID (the signature is left out).
+#include "engine/event/unsigned_cid.h"
+
 #include <gtest/gtest.h>
 
 #include <random>
@@ -8,7 +10,6 @@
 #include <vector>
 
 #include "ddc/event.h"
-#include "engine/event/unsigned_cid.h"
 #include "tests/event/event_testing.h"
 #include "tests/test_util.h"
 
