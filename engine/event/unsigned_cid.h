@@ -1,5 +1,5 @@
-// The unsigned CID of an event computed from its encoding, without decoding or re-encoding:
-// the append path's cheap way to a batch tree's leaf.
+// The unsigned form of an event cut from its encoding, without re-encoding: the append path's
+// cheap way to a batch tree's leaf and to the bytes a single signature covers.
 #ifndef DDC_ENGINE_EVENT_UNSIGNED_CID_H_
 #define DDC_ENGINE_EVENT_UNSIGNED_CID_H_
 
@@ -7,6 +7,7 @@
 #include <span>
 
 #include "ddc/cid.h"
+#include "ddc/event.h"
 #include "ddc/status.h"
 
 namespace ddc::event_internal {
@@ -16,6 +17,10 @@ namespace ddc::event_internal {
 // pair count lowered; this hashes exactly those bytes. REQUIRES: DecodeEvent(encoded) succeeded
 // (anything else may give a meaningless CID or an InvalidArgument).
 Result<Cid> UnsignedCidOfEncoding(std::span<const uint8_t> encoded);
+
+// VerifyEventSignature for a single-signed event (no batch field), over signing bytes cut from
+// `encoded` instead of re-encoded from `event`. REQUIRES: event == DecodeEvent(encoded).
+Status VerifySingleSignatureOfEncoding(std::span<const uint8_t> encoded, const Event& event);
 
 }  // namespace ddc::event_internal
 

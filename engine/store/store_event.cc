@@ -113,7 +113,7 @@ std::vector<Result<AppendResult>> StoreImpl::AppendBatch(
   for (size_t begin = 0; begin < n;) {
     size_t end = std::min(n, begin + kAppendChunkEvents);
     while (end < n && same_batch(end - 1, end)) ++end;
-    VerifyChunk(begin, end, decoded, batch_leaves, prepared);
+    VerifyChunk(begin, end, events, decoded, batch_leaves, prepared);
     if (committing.valid()) committing.get();
     std::span<Prepared> chunk = std::span(prepared).subspan(begin, end - begin);
     if (end == n) {
@@ -134,13 +134,15 @@ std::vector<Result<AppendResult>> StoreImpl::AppendBatch(
   return results;
 }
 
-void StoreImpl::VerifyChunk(size_t begin, size_t end, const std::vector<Event>& decoded,
+void StoreImpl::VerifyChunk(size_t begin, size_t end,
+                            std::span<const std::span<const uint8_t>> events,
+                            const std::vector<Event>& decoded,
                             const std::vector<timeline::Hash>& leaves,
                             std::vector<Prepared>& prepared) {
-  ParallelFor(end - begin, 8, [&](size_t b, size_t e) {
+  ParallelFor(end - begin, 1, [&](size_t b, size_t e) {
     for (size_t i = begin + b; i < begin + e; ++i) {
       if (prepared[i].status.ok() && !decoded[i].batch) {
-        prepared[i].status = VerifyEventSignature(decoded[i]);
+        prepared[i].status = event_internal::VerifySingleSignatureOfEncoding(events[i], decoded[i]);
       }
     }
   });

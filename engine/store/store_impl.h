@@ -153,7 +153,9 @@ class StoreImpl final : public Store {
   // (or failed); each Prepared's status says which.
   void Submit(std::span<Prepared> prepared);
   // Verifies the signatures of prepared[begin, end) (store_event.cc).
-  static void VerifyChunk(size_t begin, size_t end, const std::vector<Event>& decoded,
+  static void VerifyChunk(size_t begin, size_t end,
+                          std::span<const std::span<const uint8_t>> events,
+                          const std::vector<Event>& decoded,
                           const std::vector<timeline::Hash>& leaves,
                           std::vector<Prepared>& prepared);
   // Checks the batch-signed events `members` (indexes into the vectors) of one batch: paths

@@ -40,6 +40,33 @@ TEST(UnsignedCidTest, FromTheEncodingEqualsFromTheEvent) {
   }
 }
 
+TEST(UnsignedCidTest, SingleSignatureFromTheEncodingAgreesWithVerifyEventSignature) {
+  const uint64_t seed = test::TestSeed();
+  SCOPED_TRACE("DDC_TEST_SEED=" + std::to_string(seed));
+  std::mt19937_64 rng(seed);
+  const KeyPair key = test::TestKey(6);
+  for (int round = 0; round < 100; ++round) {
+    Event e = test::RandomEvent(rng, key.public_key);
+    ASSERT_OK(SignEvent(&e, key));
+    const std::string bytes = *EncodeEvent(e);
+    EXPECT_OK(event_internal::VerifySingleSignatureOfEncoding(AsBytes(bytes), e));
+    // A signature over anything else fails, with VerifyEventSignature's words.
+    Event forged = e;
+    forged.signature[rng() % forged.signature.size()] ^= 1;
+    const std::string forged_bytes = *EncodeEvent(forged);
+    const Status fast =
+        event_internal::VerifySingleSignatureOfEncoding(AsBytes(forged_bytes), forged);
+    EXPECT_FALSE(fast.ok());
+    EXPECT_EQ(fast.ToString(), VerifyEventSignature(forged).ToString());
+    // So does the right signature over a changed event.
+    Event changed = e;
+    changed.timestamp_ms ^= 1;
+    const std::string changed_bytes = *EncodeEvent(changed);
+    EXPECT_FALSE(
+        event_internal::VerifySingleSignatureOfEncoding(AsBytes(changed_bytes), changed).ok());
+  }
+}
+
 TEST(UnsignedCidTest, RejectsWhatIsNotAnEventMap) {
   const std::string array_head("\x81\x01", 2);
   EXPECT_FALSE(event_internal::UnsignedCidOfEncoding(AsBytes(array_head)).ok());

@@ -133,8 +133,14 @@ TEST_F(CliTest, DemoRunsInAGivenDirectory) {
   ASSERT_EQ(demo.code, 0) << demo.err;
   EXPECT_NE(demo.out.find("identical"), std::string::npos);
   EXPECT_EQ(demo.out.find("DIFFERENT"), std::string::npos);
-  // Running it again on the same directory works too (the blobs are already there).
-  EXPECT_EQ(Ddc("demo --dir " + tmp_.Sub("demo")).code, 0);
+  EXPECT_NE(demo.out.find("position 2"), std::string::npos) << demo.out;
+  EXPECT_NE(demo.out.find("sealed in the checkpoint of 4 events"), std::string::npos) << demo.out;
+  EXPECT_NE(demo.out.find("4 events: signatures"), std::string::npos) << demo.out;
+  // Running it again on the same directory works too: the blobs and events are already there.
+  CliRun again = Ddc("demo --dir " + tmp_.Sub("demo"));
+  EXPECT_EQ(again.code, 0) << again.err;
+  EXPECT_NE(again.out.find("(already stored)"), std::string::npos) << again.out;
+  EXPECT_EQ(again.out.find("DIFFERENT"), std::string::npos);
 }
 
 }  // namespace
