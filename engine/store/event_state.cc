@@ -178,6 +178,68 @@ std::vector<uint64_t> EventState::Buckets() const {
   return out;
 }
 
+void EventState::Export(EventSnapshotData* out) const {
+  // Timelines in order of their first event, numbered as they appear in the journal.
+  std::unordered_map<const TimelineState*, uint32_t> number;
+  std::vector<const TimelineState*> of_entry(journal_committed_, nullptr);
+  for (const auto& [key, t] : timelines_) {
+    for (uint64_t p = 0; p < t->committed; ++p) of_entry[t->journal_indexes[p]] = t.get();
+  }
+  out->journal.resize(journal_committed_);
+  for (uint64_t j = 0; j < journal_committed_; ++j) {
+    const TimelineState* t = of_entry[j];
+    auto [it, added] = number.emplace(t, static_cast<uint32_t>(out->timelines.size()));
+    if (added) {
+      out->timelines.push_back(EventSnapshotData::Timeline{t->key.bucket, t->key.user,
+                                                           t->last_time_ms, t->committed_head});
+    }
+    EventSnapshotData::Entry& e = out->journal[j];
+    e.location = journal_locations_[j];
+    e.timeline = it->second;
+    e.timeline_leaf = t->tree.PerfectNode(0, *PositionOf(*t, j));
+    e.journal_leaf = journal_tree_.PerfectNode(0, j);
+  }
+  out->ids.reserve(ids_.size());
+  for (const auto& [hash, j] : ids_) {
+    if (j < journal_committed_) out->ids.push_back(EventSnapshotData::Id{hash, j});
+  }
+}
+
+Status EventState::Restore(const EventSnapshotData& data) {
+  if (!timelines_.empty() || !journal_locations_.empty()) {
+    return Status::Corruption("event state restored twice");
+  }
+  std::vector<TimelineState*> by_number;
+  by_number.reserve(data.timelines.size());
+  for (const auto& t : data.timelines) {
+    auto& slot = timelines_[TimelineKey{t.bucket, t.user}];
+    if (slot != nullptr) return Status::Corruption("events.snap: a timeline appears twice");
+    slot = std::make_unique<TimelineState>();
+    slot->key = TimelineKey{t.bucket, t.user};
+    slot->last_time_ms = t.last_time_ms;
+    slot->head = t.head;
+    slot->committed_head = t.head;
+    by_number.push_back(slot.get());
+  }
+  journal_locations_.reserve(data.journal.size());
+  for (uint64_t j = 0; j < data.journal.size(); ++j) {
+    const auto& e = data.journal[j];
+    TimelineState* t = by_number[e.timeline];
+    if (t->journal_indexes.empty()) bucket_users_[t->key.bucket].push_back(t);
+    t->tree.AppendLeafHash(e.timeline_leaf);
+    t->journal_indexes.push_back(j);
+    journal_tree_.AppendLeafHash(e.journal_leaf);
+    journal_locations_.push_back(e.location);
+  }
+  for (TimelineState* t : by_number) {
+    if (t->journal_indexes.empty()) return Status::Corruption("events.snap: an empty timeline");
+    t->committed = t->assigned();
+  }
+  for (const auto& id : data.ids) ids_.emplace(id.hash, id.journal_index);
+  journal_committed_ = journal_locations_.size();
+  return Status::OK();
+}
+
 size_t EventState::MemoryBytes() const {
   size_t bytes = journal_locations_.capacity() * sizeof(index::Location) +
                  journal_tree_.MemoryBytes() +

@@ -25,6 +25,7 @@
 #include "ddc/event.h"
 #include "ddc/status.h"
 #include "engine/index/cid_index.h"
+#include "engine/store/event_snapshot.h"
 #include "engine/timeline/merkle_tree.h"
 
 namespace ddc {
@@ -93,6 +94,12 @@ class EventState {
   std::vector<uint64_t> Buckets() const;
   uint64_t timelines() const { return timelines_.size(); }
   size_t MemoryBytes() const;
+
+  // The committed state for events.snap (checkpoints are the store's to add), and the state
+  // rebuilt from one: trees from their leaf hashes. Restore REQUIRES an empty state; it fails
+  // with Corruption when the data is inconsistent.
+  void Export(EventSnapshotData* out) const;
+  Status Restore(const EventSnapshotData& data);
 
   // An assigned-but-maybe-uncommitted CID of journal entry `j`, if the state still holds it in
   // memory (entries assigned since the last Publish).

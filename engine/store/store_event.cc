@@ -640,6 +640,11 @@ void StoreImpl::CheckpointLoop() {
     sync_thread_cv_.wait_for(lock, std::chrono::milliseconds(options_.checkpoint_interval_ms));
     if (stop_sync_thread_) break;
     lock.unlock();
+    {
+      // After a write failed the store refuses writes until reopened: stop trying.
+      std::lock_guard<std::mutex> mu_lock(mu_);
+      if (!failed_.ok()) return;
+    }
     const uint64_t size = Journal().size;
     if (size != last_size) {
       auto made = Checkpoint();

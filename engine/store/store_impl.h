@@ -11,7 +11,12 @@
 // first error): what reached the file is unknown, and reopening recovers a consistent log.
 // Reads keep working.
 //
-// Lock order: mu_ -> sync_mu_ -> segments_mu_ / index_mu_ (the last two are never nested).
+// Events (store_event.cc) ride the same path as records of type kEvent: callers decode and
+// verify them, and the leader places each one in its timeline and the journal (EventState) as
+// it encodes it, then publishes the group's events once the group is durable.
+//
+// Lock order: mu_ -> sync_mu_ -> segments_mu_ / index_mu_ (the last two are never nested);
+// checkpoint_mu_ -> events_mu_. events_mu_ is otherwise taken alone.
 // Reads take only one stripe of index_mu_ and find segment files without a lock.
 #ifndef DDC_ENGINE_STORE_STORE_IMPL_H_
 #define DDC_ENGINE_STORE_STORE_IMPL_H_
@@ -188,6 +193,12 @@ class StoreImpl final : public Store {
   index::SnapshotMeta SnapshotMetaNow() const;
   void StopBackgroundThreads();
   Status WriteSnapshotNow();
+  // A copy of the committed event state for events.snap; null when the log holds no events or
+  // checkpoints. REQUIRES: leader state (or Open/Close alone).
+  std::unique_ptr<EventSnapshotData> ExportEvents() const;
+  // Loads events.snap when it matches the index snapshot just loaded; false (with a note in
+  // Stats().recovery) when it is missing or does not match, and the caller scans the log.
+  bool TryLoadEventSnapshot(uint32_t segment, uint64_t offset);
   void SyncLoop();
   void SetFailed(const Status& error);
 
@@ -349,6 +360,7 @@ class StoreImpl final : public Store {
   std::atomic<uint64_t> stat_groups_{0}, stat_syncs_{0}, stat_compressed_{0}, stat_snapshots_{0};
   uint64_t stat_replayed_ = 0;
   bool stat_from_snapshot_ = false;
+  bool stat_events_from_snapshot_ = false;
 };
 
 }  // namespace ddc

@@ -121,7 +121,7 @@ Status StoreImpl::OpenOrCreate() {
   for (const std::string& name : names) {
     uint32_t id = 0;
     if (log::ParseSegmentFileName(name, &id)) ids.push_back(id);
-    if (name == index::kSnapshotTempFileName) {
+    if (name == index::kSnapshotTempFileName || name == kEventSnapshotTempFileName) {
       // An interrupted snapshot; the previous one (if any) is still whole.
       DDC_RETURN_IF_ERROR(fs_->Remove(dir_ + "/" + name));
     }
@@ -146,7 +146,9 @@ Status StoreImpl::OpenOrCreate() {
     }
     // The snapshot holds the CID index only: timelines are rebuilt from every event record
     // (skipped when the covered log holds none).
-    if (typed_records_ > 0) DDC_RETURN_IF_ERROR(ReplayEvents(start_segment, start_offset));
+    if (typed_records_ > 0 && !TryLoadEventSnapshot(start_segment, start_offset)) {
+      DDC_RETURN_IF_ERROR(ReplayEvents(start_segment, start_offset));
+    }
     DDC_RETURN_IF_ERROR(Replay(start_segment, start_offset));
   }
   DDC_RETURN_IF_ERROR(LoadNodeKey());
@@ -322,6 +324,40 @@ Status StoreImpl::ReplayTypedRecord(const log::ScannedRecord& rec, const Cid& ci
   record->cid = cid;
   checkpoints_.push_back(std::move(*record));
   return Status::OK();
+}
+
+bool StoreImpl::TryLoadEventSnapshot(uint32_t segment, uint64_t offset) {
+  if (!stat_from_snapshot_) return false;  // No index snapshot: the scan covers everything.
+  auto loaded = ReadEventSnapshot(fs_, dir_);
+  std::string why;
+  if (!loaded.ok()) {
+    why = loaded.status().IsNotFound() ? "there is none" : loaded.status().message();
+  } else if (loaded->meta.store_id != store_id_ || loaded->meta.segment != segment ||
+             loaded->meta.offset != offset || loaded->meta.next_sequence != next_sequence_) {
+    why = "it covers another log position than the index snapshot";
+  } else if (loaded->data.journal.size() + loaded->data.checkpoints.size() != typed_records_) {
+    why = "its counts disagree with the index snapshot's";
+  } else if (Status s = events_.Restore(loaded->data); !s.ok()) {
+    why = s.message();
+  } else {
+    for (auto& c : loaded->data.checkpoints) {
+      auto record = CheckpointFromNote(std::move(c.note));
+      if (!record.ok()) {
+        why = "a checkpoint: " + record.status().message();
+        break;
+      }
+      record->cid = c.cid;
+      checkpoints_.push_back(std::move(*record));
+    }
+  }
+  if (why.empty()) {
+    stat_events_from_snapshot_ = true;
+    return true;
+  }
+  events_ = EventState();
+  checkpoints_.clear();
+  Note("event snapshot not used (" + why + "); timelines rebuilt from the log");
+  return false;
 }
 
 Status StoreImpl::ReplayEvents(uint32_t end_segment, uint64_t end_offset) {

@@ -266,6 +266,7 @@ StoreStats StoreImpl::Stats() {
   s.snapshots_written = stat_snapshots_.load();
   s.replayed_records = stat_replayed_;
   s.opened_from_snapshot = stat_from_snapshot_;
+  s.events_from_snapshot = stat_events_from_snapshot_;
   s.io_backend = fs_->Name();
   s.recovery = recovery_;
   {

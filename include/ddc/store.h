@@ -46,6 +46,7 @@ struct StoreStats {
   uint64_t snapshots_written = 0;     // Index snapshots written since open.
   uint64_t replayed_records = 0;      // Records replayed from the log at open.
   bool opened_from_snapshot = false;  // The index came from a snapshot at open.
+  bool events_from_snapshot = false;  // ... and the timelines from events.snap.
   uint64_t events = 0;                // Events in all timelines (= journal size).
   uint64_t timelines = 0;             // (bucket, user) timelines.
   uint64_t checkpoints = 0;           // Checkpoints stored.

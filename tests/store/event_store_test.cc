@@ -408,13 +408,16 @@ TEST_F(EventStoreTest, ReopenRebuildsTheSameState) {
   RunWorkload(store_.get(), rng, 200, &w);
   ASSERT_TRUE(store_->Checkpoint().ok());
   ASSERT_OK(store_->Close());
-  Reopen();  // From the index snapshot: timelines come from the event records.
+  Reopen();  // From both snapshots: no event record is decoded.
+  EXPECT_TRUE(store_->Stats().opened_from_snapshot);
+  EXPECT_TRUE(store_->Stats().events_from_snapshot);
   CheckAgainst(store_.get(), w);
   EXPECT_EQ(store_->Checkpoints().size(), 1u);
   RunWorkload(store_.get(), rng, 100, &w);
   CheckAgainst(store_.get(), w);
   ASSERT_OK(store_->Close());
-  Reopen(/*paranoid=*/true);  // Without the snapshot.
+  Reopen(/*paranoid=*/true);  // Without the snapshots: every event record is replayed.
+  EXPECT_FALSE(store_->Stats().events_from_snapshot);
   CheckAgainst(store_.get(), w);
   // A re-send after reopen is still recognised.
   auto it = store_->NewTimelineIterator(w.order[0].first, w.order[0].second, {});
@@ -424,6 +427,47 @@ TEST_F(EventStoreTest, ReopenRebuildsTheSameState) {
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_TRUE(again->existed);
   EXPECT_EQ(again->journal_index, 0u);
+}
+
+// events.snap is used only when it matches the index snapshot; a damaged one, or one of an
+// older log position, is ignored (and said so) and the timelines are rebuilt from the log.
+TEST_F(EventStoreTest, EventSnapshotIsUsedOnlyWhenItMatches) {
+  const uint64_t seed = test::TestSeed();
+  SCOPED_TRACE("DDC_TEST_SEED=" + std::to_string(seed));
+  std::mt19937_64 rng(seed);
+  Workload w;
+  RunWorkload(store_.get(), rng, 120, &w);
+  ASSERT_TRUE(store_->Checkpoint().ok());
+  ASSERT_OK(store_->Close());
+  auto old_snapshot = fs_.ReadAll("/db/events.snap");
+  ASSERT_TRUE(old_snapshot.ok()) << old_snapshot.status().ToString();
+  Reopen();
+  ASSERT_TRUE(store_->Stats().events_from_snapshot);
+  RunWorkload(store_.get(), rng, 80, &w);
+  ASSERT_OK(store_->Close());
+
+  // An events.snap of an older position than index.snap.
+  ASSERT_OK(fs_.WriteAll("/db/events.snap", *old_snapshot));
+  Reopen();
+  EXPECT_FALSE(store_->Stats().events_from_snapshot);
+  EXPECT_NE(store_->Stats().recovery.find("event snapshot not used"), std::string::npos)
+      << store_->Stats().recovery;
+  CheckAgainst(store_.get(), w);
+  EXPECT_EQ(store_->Checkpoints().size(), 1u);
+  ASSERT_OK(store_->Close());  // Writes a matching one again.
+  Reopen();
+  EXPECT_TRUE(store_->Stats().events_from_snapshot);
+  CheckAgainst(store_.get(), w);
+  EXPECT_EQ(store_->Checkpoints().size(), 1u);
+  ASSERT_OK(store_->Close());
+
+  // A damaged one: any flipped bit is caught by a checksum.
+  auto size = fs_.ReadAll("/db/events.snap");
+  ASSERT_TRUE(size.ok());
+  ASSERT_OK(fs_.FlipBit("/db/events.snap", rng() % size->size(), static_cast<uint8_t>(rng() % 8)));
+  Reopen();
+  EXPECT_FALSE(store_->Stats().events_from_snapshot);
+  CheckAgainst(store_.get(), w);
 }
 
 TEST_F(EventStoreTest, CheckpointsAndEventProofsVerifyWithTheNodeKeyAlone) {
