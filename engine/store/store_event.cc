@@ -589,11 +589,12 @@ Result<CheckpointRecord> StoreImpl::Checkpoint() {
   Prepared p[1];
   Prepare(AsBytes(record.note), Codec::kRaw, &p[0]);
   p[0].type = log::RecordType::kCheckpoint;
+  p[0].checkpoint = &record;
   record.cid = p[0].cid;
+  // The leader lists the checkpoint once its group is durable (WriteGroup), so that a snapshot
+  // taken right after that group includes it.
   Submit(p);
   DDC_RETURN_IF_ERROR(p[0].status);
-  std::unique_lock<std::shared_mutex> lock(events_mu_);
-  checkpoints_.push_back(record);
   return record;
 }
 

@@ -112,6 +112,7 @@ class StoreImpl final : public Store {
     log::RecordType type = log::RecordType::kBlob;
     Event* event = nullptr;          // kEvent: the decoded event.
     AppendResult* append = nullptr;  // kEvent: where the writer reports its placement.
+    const CheckpointRecord* checkpoint = nullptr;  // kCheckpoint: listed once committed.
     Cid cid;
     std::span<const uint8_t> stored;  // The caller's bytes or `compressed`.
     std::string compressed;

@@ -202,6 +202,14 @@ Status StoreImpl::WriteGroup(const std::vector<Writer*>& group) {
     std::unique_lock<std::shared_mutex> lock(events_mu_);
     events_.Publish();
   }
+  for (Writer* w : group) {
+    for (const Prepared& p : w->blobs) {
+      if (p.checkpoint != nullptr && p.status.ok() && !p.dedup) {
+        std::unique_lock<std::shared_mutex> lock(events_mu_);
+        checkpoints_.push_back(*p.checkpoint);
+      }
+    }
+  }
   stat_groups_.fetch_add(1, std::memory_order_relaxed);
   MaybeStartSnapshot();
   return Status::OK();
