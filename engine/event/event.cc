@@ -173,17 +173,6 @@ Status ValidateBatchShape(uint64_t size, uint64_t index, size_t path_hashes) {
   return Status::OK();
 }
 
-std::string Hex(std::span<const uint8_t> bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (uint8_t b : bytes) {
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 15]);
-  }
-  return out;
-}
-
 Status ValidateEvent(const Event& event) {
   DDC_RETURN_IF_ERROR(ValidateText("id", event.id, kMaxEventIdBytes));
   DDC_RETURN_IF_ERROR(ValidateText("type", event.type, kMaxEventTypeBytes));

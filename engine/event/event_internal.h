@@ -11,6 +11,7 @@
 
 #include "ddc/event.h"
 #include "ddc/status.h"
+#include "engine/base/hex.h"
 
 namespace ddc::event_internal {
 
@@ -35,7 +36,7 @@ Status ValidateBatchShape(uint64_t size, uint64_t index, size_t path_hashes);
 Result<std::string> EncodeUnsignedEvent(const Event& event, std::string_view prefix);
 
 // Lower-case hex, for messages.
-std::string Hex(std::span<const uint8_t> bytes);
+using ddc::Hex;  // engine/base/hex.h
 
 }  // namespace ddc::event_internal
 

@@ -6,20 +6,11 @@
 #include "ddc/verify.h"
 #include "engine/base/coding.h"
 #include "engine/base/hash.h"
+#include "engine/base/hex.h"
 #include "engine/base/macros.h"
 
 namespace ddc {
 namespace {
-
-std::string Hex(std::span<const uint8_t> bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (uint8_t b : bytes) {
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 15]);
-  }
-  return out;
-}
 
 std::string Describe(uint64_t bucket, const PublicKey& user) {
   return "bucket " + std::to_string(bucket) + " user " + Hex(user);

@@ -235,6 +235,8 @@ class StoreImpl final : public Store {
     kValue,     // The whole record, checked, and its (decompressed) value.
   };
   Result<std::string> ReadRecord(const Cid& cid, const index::Location& loc, ReadMode mode) const;
+  // The bytes of the record at `loc` (header and key only in ReadMode::kKey), unchecked.
+  Result<std::string> ReadRecordBytes(const index::Location& loc, ReadMode mode) const;
   // Reads the record at `loc` whatever its CID (for locations that came from the journal).
   struct KeyedRecord {
     Cid cid;

@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "engine/base/hash.h"
+#include "engine/base/hex.h"
 #include "engine/base/macros.h"
 #include "engine/log/segment.h"
 #include "engine/log/segment_reader.h"
@@ -438,14 +439,7 @@ Status StoreImpl::LoadNodeKey() {
     }
   }
   origin_ = options_.checkpoint_origin;
-  if (origin_.empty()) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    origin_ = "ddc.local/";
-    for (size_t i = 0; i < 8; ++i) {
-      origin_.push_back(kDigits[store_id_[i] >> 4]);
-      origin_.push_back(kDigits[store_id_[i] & 15]);
-    }
-  }
+  if (origin_.empty()) origin_ = "ddc.local/" + Hex(std::span(store_id_).first(8));
   auto signer = timeline::NoteSigner::FromSeed(
       origin_, std::span(reinterpret_cast<const uint8_t*>(seed.data()), seed.size()));
   if (!signer.ok()) return signer.status().WithContext("checkpoint_origin");

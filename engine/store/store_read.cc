@@ -79,11 +79,10 @@ Result<std::string> StoreImpl::VerifyRecordBytes(const Cid& cid, const index::Lo
   return std::move(bytes);
 }
 
-Result<std::string> StoreImpl::ReadRecord(const Cid& cid, const index::Location& loc,
-                                          ReadMode mode) const {
+Result<std::string> StoreImpl::ReadRecordBytes(const index::Location& loc, ReadMode mode) const {
   io::File* file = SegmentFilePointer(loc.segment);
   if (file == nullptr) {
-    return Status::Corruption("index points at missing " + log::SegmentFileName(loc.segment));
+    return Status::Corruption("record in missing " + log::SegmentFileName(loc.segment));
   }
   const size_t n =
       mode == ReadMode::kKey ? log::kRecordHeaderBytes + Cid::kBinaryBytes : loc.length;
@@ -95,23 +94,20 @@ Result<std::string> StoreImpl::ReadRecord(const Cid& cid, const index::Location&
     return Status::Corruption(Where(loc) + ": record cut short (" + std::to_string(got) + " of " +
                               std::to_string(bytes.size()) + " bytes)");
   }
+  return bytes;
+}
+
+Result<std::string> StoreImpl::ReadRecord(const Cid& cid, const index::Location& loc,
+                                          ReadMode mode) const {
+  DDC_ASSIGN_OR_RETURN(std::string bytes, ReadRecordBytes(loc, mode));
   return VerifyRecordBytes(cid, loc, std::move(bytes), mode);
 }
 
 Result<StoreImpl::KeyedRecord> StoreImpl::ReadRecordAt(const index::Location& loc,
                                                        ReadMode mode) const {
-  io::File* file = SegmentFilePointer(loc.segment);
-  if (file == nullptr) {
-    return Status::Corruption("location in missing " + log::SegmentFileName(loc.segment));
-  }
-  const size_t n =
-      mode == ReadMode::kKey ? log::kRecordHeaderBytes + Cid::kBinaryBytes : loc.length;
-  std::string bytes(std::min<size_t>(n, loc.length), '\0');
-  DDC_ASSIGN_OR_RETURN(
-      size_t got,
-      file->Read(loc.offset, std::span(reinterpret_cast<uint8_t*>(bytes.data()), bytes.size())));
-  if (got < log::kRecordHeaderBytes + Cid::kBinaryBytes) {
-    return Status::Corruption(Where(loc) + ": record cut short");
+  DDC_ASSIGN_OR_RETURN(std::string bytes, ReadRecordBytes(loc, mode));
+  if (bytes.size() < log::kRecordHeaderBytes + Cid::kBinaryBytes) {
+    return Status::Corruption(Where(loc) + ": record too short for a CID key");
   }
   const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
   auto key = Cid::FromBytes(std::span(p + log::kRecordHeaderBytes, Cid::kBinaryBytes));

@@ -6,6 +6,8 @@
 #include <string>
 #include <utility>
 
+#include "engine/base/hex.h"
+
 namespace ddc::timeline {
 namespace {
 
@@ -38,15 +40,7 @@ Hash RangeRoot(const NodeSource& source, uint64_t begin, uint64_t count) {
 }
 
 // The first bytes of a hash in hex, enough to tell hashes apart in an error message.
-std::string ShortHex(const Hash& h) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (int i = 0; i < 6; ++i) {
-    out.push_back(kDigits[h[i] >> 4]);
-    out.push_back(kDigits[h[i] & 15]);
-  }
-  return out + "...";
-}
+std::string ShortHex(const Hash& h) { return Hex(std::span(h).first(6)) + "..."; }
 
 std::string Sizes(uint64_t old_size, uint64_t new_size) {
   return "sizes " + std::to_string(old_size) + " -> " + std::to_string(new_size);

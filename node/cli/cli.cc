@@ -155,17 +155,6 @@ std::string JsonString(std::string_view s) {
   return out + "\"";
 }
 
-std::string Hex(std::span<const uint8_t> bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (uint8_t b : bytes) {
-    out += kDigits[b >> 4];
-    out += kDigits[b & 0xf];
-  }
-  return out;
-}
-
 Result<std::array<uint8_t, 32>> ParseHex32(std::string_view text, std::string_view what) {
   auto nibble = [](char c) -> int {
     if (c >= '0' && c <= '9') return c - '0';

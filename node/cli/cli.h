@@ -15,6 +15,7 @@
 #include "ddc/event.h"
 #include "ddc/status.h"
 #include "ddc/store.h"
+#include "engine/base/hex.h"
 
 namespace ddc::cli {
 
@@ -57,8 +58,6 @@ std::string DefaultDataDir();
 int Demo(Args& args);
 
 // ---- Helpers of the event, timeline, proof and export commands ----
-
-std::string Hex(std::span<const uint8_t> bytes);
 // Exactly 64 hex digits (either case) as 32 bytes; `what` names the value in the error.
 Result<std::array<uint8_t, 32>> ParseHex32(std::string_view text, std::string_view what);
 // A decimal uint64 with no sign, spaces or overflow.

@@ -22,15 +22,7 @@ KeyPair DemoKey(uint8_t fill) {
   return KeyPair::FromSeed(seed);
 }
 
-std::string Short(const PublicKey& key) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < 6; ++i) {
-    out.push_back(kDigits[key[i] >> 4]);
-    out.push_back(kDigits[key[i] & 15]);
-  }
-  return out + "...";
-}
+std::string Short(const PublicKey& key) { return Hex(std::span(key).first(6)) + "..."; }
 
 // Appends the demo events, makes a checkpoint and checks a proof of the first event.
 int DemoEvents(Store* store) {
