@@ -210,15 +210,18 @@ void StoreImpl::CheckBatch(const PublicKey& user, const Hash32& root, uint64_t s
   for (size_t i : members) prepared[i].status = s;
 }
 
+Result<Cid> StoreImpl::JournalEventCid(uint64_t journal_index) const {
+  if (auto c = events_.PendingCid(journal_index)) return *c;
+  DDC_ASSIGN_OR_RETURN(KeyedRecord r,
+                       ReadRecordAt(events_.location(journal_index), ReadMode::kKey));
+  return r.cid;
+}
+
 // REQUIRES: leader state.
 Status StoreImpl::WriteEventRecord(Prepared& p) {
   // The leader is the only writer of events_, so it reads without the lock.
-  auto cid_of = [this](uint64_t j) -> Result<Cid> {
-    if (auto c = events_.PendingCid(j)) return *c;
-    DDC_ASSIGN_OR_RETURN(KeyedRecord r, ReadRecordAt(events_.location(j), ReadMode::kKey));
-    return r.cid;
-  };
-  auto check = events_.CheckEvent(*p.event, p.cid, cid_of);
+  auto check =
+      events_.CheckEvent(*p.event, p.cid, [this](uint64_t j) { return JournalEventCid(j); });
   if (!check.ok()) {
     p.status = check.status();
     return Status::OK();
@@ -246,11 +249,7 @@ Status StoreImpl::ReplayEventRecord(const Cid& cid, std::span<const uint8_t> val
   if (!event.ok()) return Status::Corruption(where + ": stored event: " + event.status().message());
   // The record's checksums were verified by the reader; that the bytes hash to the key is
   // checked by Store::Verify (`ddc verify`), not at every open.
-  auto cid_of = [this](uint64_t j) -> Result<Cid> {
-    DDC_ASSIGN_OR_RETURN(KeyedRecord r, ReadRecordAt(events_.location(j), ReadMode::kKey));
-    return r.cid;
-  };
-  auto check = events_.CheckEvent(*event, cid, cid_of);
+  auto check = events_.CheckEvent(*event, cid, [this](uint64_t j) { return JournalEventCid(j); });
   if (!check.ok()) {
     return Status::Corruption(where + ": stored event " + cid.ToString() +
                               " contradicts its timeline: " + check.status().message());

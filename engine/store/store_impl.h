@@ -171,6 +171,9 @@ class StoreImpl final : public Store {
                          const std::vector<Event>& decoded,
                          const std::vector<timeline::Hash>& leaves,
                          std::vector<Prepared>& prepared);
+  // The CID of journal entry `journal_index`: from memory while its group is being written,
+  // else from its record. REQUIRES: leader state (or Open alone).
+  Result<Cid> JournalEventCid(uint64_t journal_index) const;
   // Places an event record (store_event.cc); called by the leader in WriteGroup.
   Status WriteEventRecord(Prepared& p);
   // Encodes one record into the write buffer (flushing or rolling over first if needed).
