@@ -24,6 +24,10 @@ const char* Status::CodeName(Code code) {
       return "Failed";
     case Code::kConflict:
       return "Conflict";
+    case Code::kErased:
+      return "Erased";
+    case Code::kPermissionDenied:
+      return "PermissionDenied";
   }
   return "Unknown";
 }

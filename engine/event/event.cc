@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/base/macros.h"
+#include "engine/crypto/scope_name.h"
 #include "engine/event/cbor.h"
 #include "engine/event/event_internal.h"
 #include "engine/timeline/merkle.h"
@@ -17,10 +18,6 @@ namespace {
 
 Status Invalid(std::string_view what) {
   return Status::InvalidArgument("event: " + std::string(what));
-}
-
-bool IsScopeNameByte(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
 }
 
 Status ValidateText(std::string_view field, const std::string& value, size_t max) {

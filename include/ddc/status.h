@@ -22,15 +22,17 @@ class [[nodiscard]] Status {
  public:
   enum class Code : uint8_t {
     kOk = 0,
-    kNotFound = 1,         // The thing asked for does not exist.
-    kCorruption = 2,       // Stored bytes fail a checksum or a structural check.
-    kInvalidArgument = 3,  // The caller passed something malformed or out of bounds.
-    kIOError = 4,          // The operating system reported an I/O failure.
-    kNoSpace = 5,          // The device is full (ENOSPC / EDQUOT).
-    kBusy = 6,             // A resource is held elsewhere (e.g. the store's lock file).
-    kNotSupported = 7,     // The request needs something this build or kernel lacks.
-    kFailed = 8,           // The store stopped accepting writes after an earlier I/O error.
-    kConflict = 9,         // The request contradicts what is stored (e.g. a reused event id).
+    kNotFound = 1,           // The thing asked for does not exist.
+    kCorruption = 2,         // Stored bytes fail a checksum or a structural check.
+    kInvalidArgument = 3,    // The caller passed something malformed or out of bounds.
+    kIOError = 4,            // The operating system reported an I/O failure.
+    kNoSpace = 5,            // The device is full (ENOSPC / EDQUOT).
+    kBusy = 6,               // A resource is held elsewhere (e.g. the store's lock file).
+    kNotSupported = 7,       // The request needs something this build or kernel lacks.
+    kFailed = 8,             // The store stopped accepting writes after an earlier I/O error.
+    kConflict = 9,           // The request contradicts what is stored (e.g. a reused event id).
+    kErased = 10,            // The thing existed but was erased on request (a tombstone).
+    kPermissionDenied = 11,  // A wrong passphrase or key, or a signer without the right.
   };
 
   Status() = default;
@@ -46,6 +48,10 @@ class [[nodiscard]] Status {
   static Status NotSupported(std::string_view msg) { return Status(Code::kNotSupported, msg); }
   static Status Failed(std::string_view msg) { return Status(Code::kFailed, msg); }
   static Status Conflict(std::string_view msg) { return Status(Code::kConflict, msg); }
+  static Status Erased(std::string_view msg) { return Status(Code::kErased, msg); }
+  static Status PermissionDenied(std::string_view msg) {
+    return Status(Code::kPermissionDenied, msg);
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
@@ -60,6 +66,8 @@ class [[nodiscard]] Status {
   bool IsNotSupported() const { return code_ == Code::kNotSupported; }
   bool IsFailed() const { return code_ == Code::kFailed; }
   bool IsConflict() const { return code_ == Code::kConflict; }
+  bool IsErased() const { return code_ == Code::kErased; }
+  bool IsPermissionDenied() const { return code_ == Code::kPermissionDenied; }
 
   // Returns a copy whose message is "<prefix>: <message>"; OK stays OK.
   Status WithContext(std::string_view prefix) const {
