@@ -40,8 +40,10 @@ enum class RecordType : uint8_t {
   kBlob = 1,        // key = raw CID (binary), value = blob bytes.
   kEvent = 2,       // key = dag-cbor CID (binary), value = the event's encoded bytes.
   kCheckpoint = 3,  // key = raw CID (binary) of the note, value = a signed checkpoint note.
+  kGrant = 4,       // key = dag-cbor CID (binary), value = an encoded, signed grant.
+  kTombstone = 5,   // key = dag-cbor CID (binary), value = an encoded, signed tombstone.
 };
-inline constexpr uint8_t kMaxRecordType = 3;
+inline constexpr uint8_t kMaxRecordType = 5;
 inline constexpr uint8_t kFlagZstd = 0x01;  // The value is one zstd frame of raw_length bytes.
 inline constexpr uint8_t kKnownFlags = kFlagZstd;
 

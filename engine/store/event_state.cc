@@ -134,6 +134,11 @@ const TimelineState* EventState::Find(uint64_t bucket, const PublicKey& user) co
   return it->second.get();
 }
 
+const TimelineState* EventState::FindAssigned(uint64_t bucket, const PublicKey& user) const {
+  auto it = timelines_.find(TimelineKey{bucket, user});
+  return it == timelines_.end() ? nullptr : it->second.get();
+}
+
 std::optional<uint64_t> EventState::FindId(uint64_t bucket, const PublicKey& user,
                                            const std::string& id) const {
   auto it = ids_.find(HashId(bucket, user, id));

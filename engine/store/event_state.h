@@ -78,6 +78,8 @@ class EventState {
 
   // Read side: committed state only.
   const TimelineState* Find(uint64_t bucket, const PublicKey& user) const;
+  // Writer side: the timeline with its assigned events, even before any is committed.
+  const TimelineState* FindAssigned(uint64_t bucket, const PublicKey& user) const;
   uint64_t journal_committed() const { return journal_committed_; }
   uint64_t journal_assigned() const { return journal_locations_.size(); }
   const timeline::MemoryTree& journal_tree() const { return journal_tree_; }

@@ -290,7 +290,8 @@ Result<TimelineInfo> StoreImpl::Timeline(uint64_t bucket, const PublicKey& user)
 
 Result<StoreImpl::StoredEvent> StoreImpl::ReadTimelineEvent(const TimelineKey& key,
                                                             uint64_t position,
-                                                            uint64_t* committed_size) {
+                                                            uint64_t* committed_size,
+                                                            bool include_erased) {
   index::Location loc;
   {
     std::shared_lock<std::shared_mutex> lock(events_mu_);
@@ -301,6 +302,7 @@ Result<StoreImpl::StoredEvent> StoreImpl::ReadTimelineEvent(const TimelineKey& k
     loc = events_.location(t->journal_indexes[position]);
   }
   DDC_ASSIGN_OR_RETURN(KeyedRecord r, ReadRecordAt(loc, ReadMode::kValue));
+  if (!include_erased) DDC_RETURN_IF_ERROR(CheckNotErased(r.cid));
   StoredEvent out;
   out.cid = r.cid;
   out.bytes = std::move(r.value);
@@ -343,16 +345,27 @@ class TimelineIteratorImpl final : public EventIterator {
   Status status() const override { return status_; }
 
  private:
+  // Loads the event at pos_, stepping over erased ones in the iterator's direction.
   void Load() {
     valid_ = false;
-    if (pos_ >= size_) return;
-    auto r = store_->ReadTimelineEvent(key_, pos_, nullptr);
-    if (!r.ok()) {
-      status_ = r.status();
-      return;
+    while (pos_ < size_) {
+      auto r = store_->ReadTimelineEvent(key_, pos_, nullptr, /*include_erased=*/false);
+      if (r.ok()) {
+        current_ = std::move(*r);
+        valid_ = true;
+        return;
+      }
+      if (!r.status().IsErased()) {
+        status_ = r.status();
+        return;
+      }
+      if (backward_) {
+        if (pos_ == 0) return;
+        --pos_;
+      } else {
+        ++pos_;
+      }
     }
-    current_ = std::move(*r);
-    valid_ = true;
   }
 
   StoreImpl* store_;
@@ -401,7 +414,7 @@ Result<std::unique_ptr<EventIterator>> StoreImpl::NewTimelineIterator(uint64_t b
     uint64_t hi = size;
     while (lo < hi) {
       const uint64_t mid = lo + (hi - lo) / 2;
-      DDC_ASSIGN_OR_RETURN(StoredEvent e, ReadTimelineEvent(key, mid, nullptr));
+      DDC_ASSIGN_OR_RETURN(StoredEvent e, ReadTimelineEvent(key, mid, nullptr, true));
       if (e.event.timestamp_ms < seek.time_ms) {
         lo = mid + 1;
       } else {
@@ -416,7 +429,7 @@ Result<std::unique_ptr<EventIterator>> StoreImpl::NewTimelineIterator(uint64_t b
       uint64_t lo2 = lo;
       while (lo2 < hi2) {
         const uint64_t mid = lo2 + (hi2 - lo2) / 2;
-        DDC_ASSIGN_OR_RETURN(StoredEvent e, ReadTimelineEvent(key, mid, nullptr));
+        DDC_ASSIGN_OR_RETURN(StoredEvent e, ReadTimelineEvent(key, mid, nullptr, true));
         if (e.event.timestamp_ms <= seek.time_ms) {
           lo2 = mid + 1;
         } else {

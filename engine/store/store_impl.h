@@ -33,6 +33,7 @@
 #include <shared_mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "ddc/store.h"
@@ -56,6 +57,13 @@ Result<io::FileSystem*> ChooseFileSystem(const Options& options,
                                          const std::function<void(const std::string&)>& log);
 // Writes a diagnostic line to options.info_log, or standard error.
 void LogLine(const Options& options, const std::string& line);
+
+// A tombstone on its way through the writer: the leader fills `events` with what it erases.
+struct PendingErasure {
+  TombstoneRecord record;
+  std::vector<std::pair<Cid, uint64_t>> events;  // Erased events and their positions.
+  uint64_t grants_destroyed = 0;                 // Set by ApplyErasure.
+};
 
 class StoreImpl final : public Store {
  public:
@@ -98,14 +106,26 @@ class StoreImpl final : public Store {
   std::vector<CheckpointRecord> Checkpoints() override;
   std::string NodeVerifierKey() override;
 
-  // The event at `position` of a committed timeline, for iterators. NotFound past the end.
+  // Grants and erasure (store_erasure.cc).
+  Result<Cid> PutGrant(std::span<const uint8_t> grant) override;
+  std::vector<GrantRecord> GrantsForGrantee(const BoxPublicKey& grantee) override;
+  std::vector<GrantRecord> GrantsForScope(uint64_t bucket, std::string_view scope) override;
+  Result<EraseResult> Erase(std::span<const uint8_t> tombstone) override;
+  std::vector<TombstoneRecord> Tombstones(uint64_t bucket, const PublicKey& user) override;
+  Result<ErasureProof> ProveErasure(const Cid& event) override;
+
+  // Erased when `cid` names an erased event or a destroyed grant. Takes events_mu_ (shared).
+  Status CheckNotErased(const Cid& cid) const;
+
+  // The event at `position` of a committed timeline, for iterators. NotFound past the end;
+  // Erased for an erased event unless `include_erased` (internal use: its timestamp).
   struct StoredEvent {
     Cid cid;
     std::string bytes;
     Event event;
   };
   Result<StoredEvent> ReadTimelineEvent(const TimelineKey& key, uint64_t position,
-                                        uint64_t* committed_size);
+                                        uint64_t* committed_size, bool include_erased);
 
   // A blob after hashing and compression, ready for the writer.
   struct Prepared {
@@ -113,6 +133,9 @@ class StoreImpl final : public Store {
     Event* event = nullptr;          // kEvent: the decoded event.
     AppendResult* append = nullptr;  // kEvent: where the writer reports its placement.
     const CheckpointRecord* checkpoint = nullptr;  // kCheckpoint: listed once committed.
+    const GrantRecord* grant = nullptr;            // kGrant: listed once committed.
+    PendingErasure* erasure = nullptr;             // kTombstone: placed by the leader, applied
+                                                   // once committed.
     Cid cid;
     std::span<const uint8_t> stored;  // The caller's bytes or `compressed`.
     std::string compressed;
@@ -184,6 +207,18 @@ class StoreImpl final : public Store {
   Status ReplayEvents(uint32_t end_segment, uint64_t end_offset);
   Status ReplayTypedRecord(const log::ScannedRecord& rec, const Cid& cid,
                            const index::Location& loc);
+  // Grants and tombstones (store_erasure.cc). PlaceTombstone finds the events a tombstone
+  // erases as of its place in the log (REQUIRES: leader state, or Open alone); ApplyErasure and
+  // ListGrant make it visible (REQUIRES: events_mu_ held exclusively).
+  Status PlaceTombstone(PendingErasure* erasure) const;
+  void ApplyErasure(PendingErasure* erasure);
+  void ListGrant(const GrantRecord& grant);
+  Status ReplayGrantOrTombstone(log::RecordType type, const Cid& cid,
+                                std::span<const uint8_t> value, const std::string& where);
+  // The signer may act for (bucket, user): it is the user, or the bucket's owner.
+  Status CheckSigner(const PublicKey& signer, uint64_t bucket, const std::optional<PublicKey>& user,
+                     std::string_view what) const;
+
   // The fields of a stored checkpoint note (its signature is checked by verify tools).
   Result<CheckpointRecord> CheckpointFromNote(std::string note) const;
   Status LoadNodeKey();
@@ -341,6 +376,18 @@ class StoreImpl final : public Store {
   mutable std::shared_mutex events_mu_;
   EventState events_;
   std::vector<CheckpointRecord> checkpoints_;
+  std::vector<GrantRecord> grants_;               // In log order, destroyed ones included.
+  std::vector<bool> grant_destroyed_;             // Parallel to grants_.
+  std::unordered_map<Cid, size_t> grant_by_cid_;  // Into grants_.
+  std::vector<TombstoneRecord> tombstones_;       // In log order.
+  struct ErasedEvent {
+    size_t tombstone = 0;  // Into tombstones_.
+    uint64_t position = 0;
+  };
+  std::unordered_map<Cid, ErasedEvent> erased_;
+  // Timelines erased whole, with the tombstone's index, so that later grants for them can be
+  // refused.
+  std::unordered_map<TimelineKey, size_t, TimelineKeyHash> erased_timelines_;
   std::atomic<uint64_t> stat_appends_{0};
 
   // Constant after Open: the node key that signs checkpoints.

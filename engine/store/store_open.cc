@@ -317,6 +317,10 @@ Status StoreImpl::ReplayTypedRecord(const log::ScannedRecord& rec, const Cid& ci
   if (rec.header.type == log::RecordType::kEvent) {
     return ReplayEventRecord(cid, value, loc, where);
   }
+  if (rec.header.type == log::RecordType::kGrant ||
+      rec.header.type == log::RecordType::kTombstone) {
+    return ReplayGrantOrTombstone(rec.header.type, cid, value, where);
+  }
   auto record =
       CheckpointFromNote(std::string(reinterpret_cast<const char*>(value.data()), value.size()));
   if (!record.ok()) {

@@ -1,6 +1,7 @@
 // The read path: index lookups, verified positional reads, batched MultiGet, iteration, stats.
 #include <algorithm>
 #include <cstring>
+#include <functional>
 
 #include "engine/base/macros.h"
 #include "engine/log/segment_reader.h"
@@ -138,6 +139,7 @@ Result<StoreImpl::Found> StoreImpl::Find(const Cid& cid, ReadMode mode) const {
 
 Result<std::string> StoreImpl::Get(const Cid& cid) {
   DDC_RETURN_IF_ERROR(CheckOpen());
+  DDC_RETURN_IF_ERROR(CheckNotErased(cid));
   stat_gets_.Add(1);
   // A damaged copy may have been superseded by a fresh one (see WriteGroup); the first error
   // is reported only when no candidate reads back whole.
@@ -182,6 +184,10 @@ std::vector<Result<std::string>> StoreImpl::MultiGet(std::span<const Cid> cids) 
   pending.reserve(cids.size());
   std::vector<bool> resolved(cids.size(), false);
   for (size_t i = 0; i < cids.size(); ++i) {
+    if (Status erased = CheckNotErased(cids[i]); !erased.ok()) {
+      results.emplace_back(std::move(erased));
+      continue;
+    }
     const LocationList c = Candidates(cids[i]);
     if (c.size() == 0) {
       results.emplace_back(Status::NotFound(cids[i].ToString()));
@@ -296,8 +302,9 @@ namespace {
 class StoreIterator final : public RecordIterator {
  public:
   // `failure` non-OK: the iterator yields nothing and reports it (e.g. the store was closed).
-  StoreIterator(StoreImpl::LogView view, Status failure)
-      : view_(std::move(view)), failure_(std::move(failure)) {
+  // `skip` says which records not to show (erased events, destroyed grants).
+  StoreIterator(StoreImpl::LogView view, Status failure, std::function<bool(const Cid&)> skip)
+      : view_(std::move(view)), failure_(std::move(failure)), skip_(std::move(skip)) {
     status_ = failure_;
   }
 
@@ -349,6 +356,7 @@ class StoreIterator final : public RecordIterator {
                                        std::to_string(rec.offset) + ": key is not a CID");
           return;
         }
+        if (skip_ && skip_(*cid)) continue;
         cid_ = *cid;
         segment_ = id;
         offset_ = rec.offset;
@@ -377,6 +385,7 @@ class StoreIterator final : public RecordIterator {
 
   StoreImpl::LogView view_;
   const Status failure_;
+  const std::function<bool(const Cid&)> skip_;
   size_t pos_ = 0;
   std::unique_ptr<log::SegmentReader> reader_;
   uint64_t next_sequence_ = 1;
@@ -392,7 +401,9 @@ class StoreIterator final : public RecordIterator {
 
 std::unique_ptr<RecordIterator> StoreImpl::NewIterator() {
   Status open = CheckOpen();
-  return std::make_unique<StoreIterator>(open.ok() ? SnapshotLogView() : LogView(), open);
+  return std::make_unique<StoreIterator>(
+      open.ok() ? SnapshotLogView() : LogView(), open,
+      [this](const Cid& cid) { return !CheckNotErased(cid).ok(); });
 }
 
 }  // namespace ddc

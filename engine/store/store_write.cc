@@ -184,6 +184,7 @@ Status StoreImpl::WriteGroup(const std::vector<Writer*>& group) {
       }
       index::Location loc;
       DDC_RETURN_IF_ERROR(BufferRecord(p, found->damaged, &loc));
+      if (p.erasure != nullptr) DDC_RETURN_IF_ERROR(PlaceTombstone(p.erasure));
     }
   }
   const bool sync = options_.durability == Durability::kSyncEveryGroup;
@@ -204,9 +205,16 @@ Status StoreImpl::WriteGroup(const std::vector<Writer*>& group) {
   }
   for (Writer* w : group) {
     for (const Prepared& p : w->blobs) {
-      if (p.checkpoint != nullptr && p.status.ok() && !p.dedup) {
+      if (!p.status.ok() || p.dedup) continue;
+      if (p.checkpoint != nullptr) {
         std::unique_lock<std::shared_mutex> lock(events_mu_);
         checkpoints_.push_back(*p.checkpoint);
+      } else if (p.grant != nullptr) {
+        std::unique_lock<std::shared_mutex> lock(events_mu_);
+        ListGrant(*p.grant);
+      } else if (p.erasure != nullptr) {
+        std::unique_lock<std::shared_mutex> lock(events_mu_);
+        ApplyErasure(p.erasure);
       }
     }
   }

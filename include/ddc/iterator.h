@@ -1,6 +1,7 @@
 // RecordIterator: walks every record of a store in log order (oldest first).
 //
-// The iterator sees the records committed when it was created. It reads segments sequentially
+// The iterator sees the records committed when it was created, except erased events and
+// destroyed grants (erasure.h), which it steps over. It reads segments sequentially
 // and verifies every checksum; the first error ends the walk and is reported by status().
 //
 // Usage:

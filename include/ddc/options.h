@@ -4,14 +4,18 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
+
+#include "ddc/event.h"
 
 namespace ddc {
 
 namespace io {
 class FileSystem;
 }  // namespace io
+class KeyStore;
 
 // Hard limits. Every one is checked at the API boundary with a clear error.
 inline constexpr uint32_t kMaxRecordBytes = 16u << 20;          // Largest blob accepted.
@@ -110,6 +114,18 @@ struct Options {
   // Sign and store a checkpoint of the journal this often, in milliseconds, when it grew since
   // the last one. 0: only when Store::Checkpoint() is called.
   uint32_t checkpoint_interval_ms = 0;
+
+  // Who owns a bucket (an app's ed25519 key): the owner may sign grants for every user of the
+  // bucket and tombstones for any of its users, besides the users themselves. Null, or nullopt
+  // for a bucket: only users may sign for their own data. (The chain layer will answer this
+  // from the bucket registry.)
+  std::function<std::optional<PublicKey>(uint64_t bucket)> bucket_owner;
+
+  // A keystore holding the master keys of scope encryption (see keystore.h), named
+  // "master/<bucket>/<user hex>" per user and "master/<bucket>" per app. When set, erasing a
+  // user's whole timeline shreds that user's master keys from it (crypto-shredding). Not owned;
+  // must outlive the store.
+  KeyStore* keystore = nullptr;
 
   // Where diagnostic lines go (backend fallback, recovery actions). Null: standard error.
   std::function<void(std::string_view line)> info_log;

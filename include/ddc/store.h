@@ -21,7 +21,9 @@
 #include <vector>
 
 #include "ddc/cid.h"
+#include "ddc/erasure.h"
 #include "ddc/event.h"
+#include "ddc/grants.h"
 #include "ddc/iterator.h"
 #include "ddc/options.h"
 #include "ddc/status.h"
@@ -72,6 +74,8 @@ struct VerifyReport {
   uint64_t timelines = 0;         // (bucket, user) timelines rebuilt from them.
   uint64_t batch_signatures = 0;  // Distinct batch signatures verified (each once).
   uint64_t checkpoints = 0;       // Checkpoint records checked against the rebuilt journal.
+  uint64_t grants = 0;            // Grant records, each decoded and its signature verified.
+  uint64_t tombstones = 0;        // Tombstone records, likewise.
   // A node key was known (Options::node_key_seed, else the store's node.key) and every
   // checkpoint's signature was checked under it. False: signatures could not be checked.
   bool checkpoint_signatures_checked = false;
@@ -203,6 +207,37 @@ class Store {
   virtual std::vector<CheckpointRecord> Checkpoints() = 0;
   // The verifier key of the node key, in signed-note form: name+keyid+base64(0x01||key).
   virtual std::string NodeVerifierKey() = 0;
+
+  // ---- Grants (grants.h) ----
+
+  // Stores a signed grant after checking its encoding, its signature and the granter's right:
+  // the user itself for a grant of the user's scope, or the bucket's owner
+  // (Options::bucket_owner) for any grant (an app-level grant needs the owner).
+  // PermissionDenied otherwise; Erased when the user's timeline was erased before. Storing the
+  // same grant twice stores it once.
+  virtual Result<Cid> PutGrant(std::span<const uint8_t> grant) = 0;
+  Result<Cid> PutGrant(std::string_view grant) {
+    return PutGrant(std::span(reinterpret_cast<const uint8_t*>(grant.data()), grant.size()));
+  }
+  // The grants served now (destroyed ones are not), in the order they were stored.
+  virtual std::vector<GrantRecord> GrantsForGrantee(const BoxPublicKey& grantee) = 0;
+  virtual std::vector<GrantRecord> GrantsForScope(uint64_t bucket, std::string_view scope) = 0;
+
+  // ---- Erasure (erasure.h) ----
+
+  // Applies a signed tombstone: checks its encoding, its signature and the signer's right (the
+  // user, or the bucket's owner), that its event (if it names one) is an event of that user's
+  // timeline in that bucket, then writes it durably and erases. NotFound when the event or
+  // timeline does not exist. Applying the same tombstone again changes nothing.
+  virtual Result<EraseResult> Erase(std::span<const uint8_t> tombstone) = 0;
+  Result<EraseResult> Erase(std::string_view tombstone) {
+    return Erase(std::span(reinterpret_cast<const uint8_t*>(tombstone.data()), tombstone.size()));
+  }
+  // The tombstones stored for (bucket, user), in log order.
+  virtual std::vector<TombstoneRecord> Tombstones(uint64_t bucket, const PublicKey& user) = 0;
+  // For an erased event: the tombstone and the event's place in its timeline (erasure.h).
+  // NotFound when `event` is not an erased event.
+  virtual Result<ErasureProof> ProveErasure(const Cid& event) = 0;
 };
 
 }  // namespace ddc
