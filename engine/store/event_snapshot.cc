@@ -89,6 +89,13 @@ Status WriteEventSnapshot(io::FileSystem* fs, const std::string& dir,
     Put32(&body, static_cast<uint32_t>(c.note.size()));
     body += c.note;
   }
+  for (const auto& r : data.records) {
+    body.push_back(static_cast<char>(r.type));
+    Put64(&body, r.limit);
+    PutBytes(&body, r.cid.ToBytes());
+    Put32(&body, static_cast<uint32_t>(r.bytes.size()));
+    body += r.bytes;
+  }
   std::array<uint8_t, kHeaderBytes> h{};
   std::memcpy(h.data(), kMagic.data(), kMagic.size());
   EncodeFixed32(h.data() + 8, kEventSnapshotVersion);
@@ -102,6 +109,7 @@ Status WriteEventSnapshot(io::FileSystem* fs, const std::string& dir,
   EncodeFixed64(h.data() + 72, data.checkpoints.size());
   EncodeFixed64(h.data() + 80, body.size());
   EncodeFixed64(h.data() + 88, Xxh3(body.data(), body.size()));
+  EncodeFixed64(h.data() + 96, data.records.size());
   EncodeFixed64(h.data() + 120, Xxh3(h.data(), 120));
   const std::string tmp = dir + "/" + kEventSnapshotTempFileName;
   {
@@ -124,7 +132,10 @@ Result<LoadedEventSnapshot> ReadEventSnapshot(io::FileSystem* fs, const std::str
   if (got != h.size()) return Bad("header truncated");
   if (std::memcmp(h.data(), kMagic.data(), kMagic.size()) != 0) return Bad("bad magic");
   if (DecodeFixed64(h.data() + 120) != Xxh3(h.data(), 120)) return Bad("header checksum mismatch");
-  if (DecodeFixed32(h.data() + 8) != kEventSnapshotVersion) return Bad("unsupported version");
+  const uint32_t version = DecodeFixed32(h.data() + 8);
+  if (version != 1 && version != kEventSnapshotVersion) {
+    return Bad("unsupported version " + std::to_string(version));
+  }
   LoadedEventSnapshot out;
   std::memcpy(out.meta.store_id.data(), h.data() + 16, out.meta.store_id.size());
   out.meta.segment = DecodeFixed32(h.data() + 32);
@@ -135,10 +146,13 @@ Result<LoadedEventSnapshot> ReadEventSnapshot(io::FileSystem* fs, const std::str
   const uint64_t n_ids = DecodeFixed64(h.data() + 64);
   const uint64_t n_checkpoints = DecodeFixed64(h.data() + 72);
   const uint64_t body_bytes = DecodeFixed64(h.data() + 80);
+  const uint64_t n_records = version >= 2 ? DecodeFixed64(h.data() + 96) : 0;
+  constexpr size_t kRecordHeadBytes = 1 + 8 + Cid::kBinaryBytes + 4;
   if (size != kHeaderBytes + body_bytes) return Bad("file size does not match its header");
   // Every count is bounded by the body it claims to fill before anything is allocated.
   if (n_timelines > body_bytes / kTimelineBytes || n_journal > body_bytes / kEntryBytes ||
-      n_ids > body_bytes / kIdBytes || n_checkpoints > body_bytes / (Cid::kBinaryBytes + 4)) {
+      n_ids > body_bytes / kIdBytes || n_checkpoints > body_bytes / (Cid::kBinaryBytes + 4) ||
+      n_records > body_bytes / kRecordHeadBytes) {
     return Bad("counts exceed the body");
   }
   std::string body(body_bytes, '\0');
@@ -194,7 +208,21 @@ Result<LoadedEventSnapshot> ReadEventSnapshot(io::FileSystem* fs, const std::str
     auto note = c.Bytes(n);
     cp.note.assign(reinterpret_cast<const char*>(note.data()), note.size());
   }
-  if (!c.Done()) return Bad("bytes after the last checkpoint");
+  d.records.resize(n_records);
+  for (auto& r : d.records) {
+    if (!c.Has(kRecordHeadBytes)) return Bad("records truncated");
+    r.type = c.Bytes(1)[0];
+    if (r.type != 4 && r.type != 5) return Bad("record of type " + std::to_string(r.type));
+    r.limit = c.U64();
+    auto cid = Cid::FromBytes(c.Bytes(Cid::kBinaryBytes));
+    if (!cid.ok()) return Bad("record cid: " + cid.status().message());
+    r.cid = *cid;
+    const uint32_t n = c.U32();
+    if (!c.Has(n)) return Bad("record bytes truncated");
+    auto bytes = c.Bytes(n);
+    r.bytes.assign(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  }
+  if (!c.Done()) return Bad("bytes after the last record");
   return out;
 }
 

@@ -24,7 +24,7 @@ namespace ddc {
 
 inline constexpr char kEventSnapshotFileName[] = "events.snap";
 inline constexpr char kEventSnapshotTempFileName[] = "events.snap.tmp";
-inline constexpr uint32_t kEventSnapshotVersion = 1;
+inline constexpr uint32_t kEventSnapshotVersion = 2;  // Reads 1 and 2.
 
 struct EventSnapshotData {
   struct Timeline {
@@ -47,10 +47,19 @@ struct EventSnapshotData {
     Cid cid;
     std::string note;
   };
+  // A grant or tombstone record (version 2), replayed at open: grants first, then tombstones,
+  // each in log order.
+  struct Record {
+    uint8_t type = 0;    // log::RecordType: 4 grant, 5 tombstone.
+    uint64_t limit = 0;  // Tombstone: the size of its timeline when it was placed.
+    Cid cid;
+    std::string bytes;
+  };
   std::vector<Timeline> timelines;  // In order of their first event.
   std::vector<Entry> journal;
   std::vector<Id> ids;
   std::vector<Checkpoint> checkpoints;
+  std::vector<Record> records;
 };
 
 // Writes events.snap for the position `meta` covers.

@@ -86,7 +86,20 @@ void StoreImpl::ListGrant(const GrantRecord& grant) {
   if (grant_by_cid_.contains(grant.cid)) return;
   grant_by_cid_.emplace(grant.cid, grants_.size());
   grants_.push_back(grant);
-  grant_destroyed_.push_back(false);
+  // A grant that reached the log after its user's erasure (a race with Erase) is destroyed
+  // like the earlier ones, whatever order a replay sees them in.
+  grant_destroyed_.push_back(grant.grant.user && erased_timelines_.contains(TimelineKey{
+                                                     grant.grant.bucket, *grant.grant.user}));
+}
+
+void StoreImpl::ClearGrantsAndErasures() {
+  grants_.clear();
+  grant_destroyed_.clear();
+  grant_by_cid_.clear();
+  tombstones_.clear();
+  tombstone_limits_.clear();
+  erased_.clear();
+  erased_timelines_.clear();
 }
 
 std::vector<GrantRecord> StoreImpl::GrantsForGrantee(const BoxPublicKey& grantee) {
@@ -166,8 +179,12 @@ Status StoreImpl::PlaceTombstone(PendingErasure* erasure) const {
   erasure->events.clear();
   // The leader is the only writer of events_; it reads the assigned state without the lock.
   const TimelineState* state = events_.FindAssigned(t.bucket, t.user);
-  if (state == nullptr) return Status::OK();
-  const uint64_t size = state->assigned();
+  if (state == nullptr) {
+    erasure->limit = 0;
+    return Status::OK();
+  }
+  const uint64_t size = std::min(state->assigned(), erasure->limit);
+  erasure->limit = size;
   if (t.event) {
     const auto cid_bytes = t.event->ToBytes();
     const timeline::Hash leaf = timeline::LeafHash(cid_bytes);
@@ -191,6 +208,7 @@ Status StoreImpl::PlaceTombstone(PendingErasure* erasure) const {
 void StoreImpl::ApplyErasure(PendingErasure* erasure) {
   const size_t index = tombstones_.size();
   tombstones_.push_back(erasure->record);
+  tombstone_limits_.push_back(erasure->limit);
   const Tombstone& t = erasure->record.tombstone;
   auto& events = erasure->events;
   events.erase(std::remove_if(events.begin(), events.end(),
@@ -240,7 +258,8 @@ Result<ErasureProof> StoreImpl::ProveErasure(const Cid& event) {
 // ---- Replay (called by Open alone) ----
 
 Status StoreImpl::ReplayGrantOrTombstone(log::RecordType type, const Cid& cid,
-                                         std::span<const uint8_t> value, const std::string& where) {
+                                         std::span<const uint8_t> value, const std::string& where,
+                                         uint64_t limit) {
   if (type == log::RecordType::kGrant) {
     auto grant = DecodeGrant(value);
     if (!grant.ok())
@@ -255,6 +274,7 @@ Status StoreImpl::ReplayGrantOrTombstone(log::RecordType type, const Cid& cid,
     return Status::Corruption(where + ": stored tombstone: " + tombstone.status().message());
   }
   PendingErasure erasure;
+  erasure.limit = limit;
   erasure.record =
       TombstoneRecord{cid, std::move(*tombstone),
                       std::string(reinterpret_cast<const char*>(value.data()), value.size())};

@@ -62,7 +62,10 @@ void LogLine(const Options& options, const std::string& line);
 struct PendingErasure {
   TombstoneRecord record;
   std::vector<std::pair<Cid, uint64_t>> events;  // Erased events and their positions.
-  uint64_t grants_destroyed = 0;                 // Set by ApplyErasure.
+  // In: the most timeline positions to consider (a replay from events.snap passes what the
+  // first placement saw). Out: the timeline size the placement saw.
+  uint64_t limit = UINT64_MAX;
+  uint64_t grants_destroyed = 0;  // Set by ApplyErasure.
 };
 
 class StoreImpl final : public Store {
@@ -214,7 +217,10 @@ class StoreImpl final : public Store {
   void ApplyErasure(PendingErasure* erasure);
   void ListGrant(const GrantRecord& grant);
   Status ReplayGrantOrTombstone(log::RecordType type, const Cid& cid,
-                                std::span<const uint8_t> value, const std::string& where);
+                                std::span<const uint8_t> value, const std::string& where,
+                                uint64_t limit = UINT64_MAX);
+  // Forgets grants and erasures (an event snapshot that could not be used).
+  void ClearGrantsAndErasures();
   // The signer may act for (bucket, user): it is the user, or the bucket's owner.
   Status CheckSigner(const PublicKey& signer, uint64_t bucket, const std::optional<PublicKey>& user,
                      std::string_view what) const;
@@ -380,6 +386,7 @@ class StoreImpl final : public Store {
   std::vector<bool> grant_destroyed_;             // Parallel to grants_.
   std::unordered_map<Cid, size_t> grant_by_cid_;  // Into grants_.
   std::vector<TombstoneRecord> tombstones_;       // In log order.
+  std::vector<uint64_t> tombstone_limits_;        // Parallel: PendingErasure::limit.
   struct ErasedEvent {
     size_t tombstone = 0;  // Into tombstones_.
     uint64_t position = 0;

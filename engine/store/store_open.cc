@@ -340,7 +340,9 @@ bool StoreImpl::TryLoadEventSnapshot(uint32_t segment, uint64_t offset) {
   } else if (loaded->meta.store_id != store_id_ || loaded->meta.segment != segment ||
              loaded->meta.offset != offset || loaded->meta.next_sequence != next_sequence_) {
     why = "it covers another log position than the index snapshot";
-  } else if (loaded->data.journal.size() + loaded->data.checkpoints.size() != typed_records_) {
+  } else if (loaded->data.journal.size() + loaded->data.checkpoints.size() +
+                 loaded->data.records.size() !=
+             typed_records_) {
     why = "its counts disagree with the index snapshot's";
   } else if (Status s = events_.Restore(loaded->data); !s.ok()) {
     why = s.message();
@@ -354,6 +356,14 @@ bool StoreImpl::TryLoadEventSnapshot(uint32_t segment, uint64_t offset) {
       record->cid = c.cid;
       checkpoints_.push_back(std::move(*record));
     }
+    for (const auto& r : loaded->data.records) {
+      if (!why.empty()) break;
+      Status replayed = ReplayGrantOrTombstone(
+          static_cast<log::RecordType>(r.type), r.cid,
+          std::span(reinterpret_cast<const uint8_t*>(r.bytes.data()), r.bytes.size()),
+          "events.snap", r.limit);
+      if (!replayed.ok()) why = replayed.message();
+    }
   }
   if (why.empty()) {
     stat_events_from_snapshot_ = true;
@@ -361,6 +371,7 @@ bool StoreImpl::TryLoadEventSnapshot(uint32_t segment, uint64_t offset) {
   }
   events_ = EventState();
   checkpoints_.clear();
+  ClearGrantsAndErasures();
   Note("event snapshot not used (" + why + "); timelines rebuilt from the log");
   return false;
 }

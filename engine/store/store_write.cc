@@ -445,6 +445,13 @@ std::unique_ptr<EventSnapshotData> StoreImpl::ExportEvents() const {
   std::shared_lock<std::shared_mutex> lock(events_mu_);
   events_.Export(data.get());
   for (const CheckpointRecord& c : checkpoints_) data->checkpoints.push_back({c.cid, c.note});
+  for (const GrantRecord& g : grants_) {
+    data->records.push_back({static_cast<uint8_t>(log::RecordType::kGrant), 0, g.cid, g.bytes});
+  }
+  for (size_t i = 0; i < tombstones_.size(); ++i) {
+    data->records.push_back({static_cast<uint8_t>(log::RecordType::kTombstone),
+                             tombstone_limits_[i], tombstones_[i].cid, tombstones_[i].bytes});
+  }
   return data;
 }
 
