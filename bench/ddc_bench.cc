@@ -27,6 +27,12 @@
 //                   and verified per second, with their sizes (proof_workload.h).
 //   export_events   Writes the append_batch_signed events to --out (length-prefixed) for the
 //                   Hypercore peer. Runs only when named.
+//   crypto_seal     Scope sealing and opening MB/s through SealScope/OpenScope against raw
+//                   libsodium XChaCha20-Poly1305 on the same buffers, 256 B, 1 KiB and 64 KiB,
+//                   one thread (crypto_workload.h).
+//   event_builder   EventBuilder events/s for a 1 KiB JSON event with 3 scopes (one public),
+//                   single core, against the crypto floor; EventReader opens/s, signature
+//                   checked and trusted (builder_workload.h).
 //
 // Usage: ddc-bench [--dir DIR] [--n N] [--value-bytes B] [--workloads a,b,c] [--json]
 //                  [--open-records N] [--batch N] [--repeat R] [--drop-cache]
@@ -47,6 +53,8 @@
 #include <thread>
 
 #include "bench/bench_util.h"
+#include "bench/builder_workload.h"
+#include "bench/crypto_workload.h"
 #include "bench/peer_stores.h"
 #include "bench/report.h"
 #include "bench/workloads.h"
@@ -67,7 +75,8 @@ constexpr char kUsage[] =
     "  --workloads LIST     comma-separated subset of: hash_limit put_sync1000 put_nosync\n"
     "                       get_random multiget64 seq_64k open_10m ram_per_record\n"
     "                       ed25519_ceiling append_signed append_batch_signed proof_gen\n"
-    "                       proof_verify export_events (all but export_events)\n"
+    "                       proof_verify export_events crypto_seal event_builder\n"
+    "                       (all but export_events)\n"
     "  --json               one JSON object per result row on stdout\n"
     "  --open-records N     records of the open_10m / ram_per_record store (10000000)\n"
     "  --batch N            puts per batch / sync (1000)\n"
@@ -85,6 +94,17 @@ constexpr char kUsage[] =
     "  --proof-events N     events in the timeline of the proof workloads (1000000)\n"
     "  --proof-ops N        proofs generated and verified per run (200000)\n"
     "  --out FILE           where export_events writes the batch-signed events\n";
+
+// Workloads that need no store and are not part of RunWorkloads: each runs on its own after
+// the store workloads when selected (all are, by default). One entry per workload.
+struct StandaloneWorkload {
+  const char* name;
+  void (*run)(const BenchConfig& config, Report* report);
+};
+constexpr StandaloneWorkload kStandaloneWorkloads[] = {
+    {kCryptoWorkload, RunCryptoWorkload},
+    {"event_builder", RunBuilderWorkloads},  // EventBuilder and EventReader events/s.
+};
 
 uint64_t ParseCount(std::string_view flag, const std::string& text, uint64_t min, uint64_t max) {
   char* end = nullptr;
@@ -180,7 +200,8 @@ Flags ParseFlags(int argc, char** argv) {
       Die("unknown argument '" + arg + "'\n" + kUsage);
     }
   }
-  const std::set<std::string> known(AllWorkloads().begin(), AllWorkloads().end());
+  std::set<std::string> known(AllWorkloads().begin(), AllWorkloads().end());
+  for (const StandaloneWorkload& w : kStandaloneWorkloads) known.insert(w.name);
   std::set<std::string> all = known;
   all.erase("export_events");
   f.config.workloads = workloads == "all" ? all : ParseList("--workloads", workloads, known);
@@ -206,6 +227,9 @@ int Main(int argc, char** argv) {
   Report report(flags.json);
   Stopwatch total;
   const std::string io_backend = RunWorkloads(flags.config, &report);
+  for (const StandaloneWorkload& w : kStandaloneWorkloads) {
+    if (flags.config.workloads.count(w.name) != 0) w.run(flags.config, &report);
+  }
   RemoveTree(flags.config.dir);
   const BenchConfig& c = flags.config;
   std::string header =

@@ -11,18 +11,15 @@
 #include <cstdlib>
 
 namespace ddc {
-namespace {
 
-// sodium_init() is idempotent and thread-safe; calling it once per process before the first
-// use is all libsodium asks.
-struct SodiumInit {
-  SodiumInit() {
-    if (sodium_init() < 0) std::abort();
-  }
-};
-void EnsureSodium() { static SodiumInit init; }
-
-}  // namespace
+void EnsureSodium() {
+  // sodium_init() is idempotent and thread-safe; a function-local static calls it once.
+  static const bool initialized = [] {
+    if (sodium_init() < 0) std::abort();  // No usable randomness source.
+    return true;
+  }();
+  (void)initialized;
+}
 
 uint64_t Xxh3(std::span<const uint8_t> data) { return XXH3_64bits(data.data(), data.size()); }
 uint64_t Xxh3(const void* data, size_t size) { return XXH3_64bits(data, size); }

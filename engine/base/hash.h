@@ -24,6 +24,10 @@ std::array<uint8_t, 32> Blake2b256(std::span<const uint8_t> data);
 // Merkle trees of RFC 9162 and signed-note key IDs are defined over it).
 std::array<uint8_t, 32> Sha256(std::initializer_list<std::span<const uint8_t>> parts);
 
+// Runs sodium_init() once per process (thread-safe; aborts if libsodium cannot start). libsodium
+// asks for it before any other call: it picks the fastest implementations for this CPU.
+void EnsureSodium();
+
 // Fills `out` with cryptographically random bytes (libsodium randombytes_buf).
 void RandomBytes(std::span<uint8_t> out);
 

@@ -8,21 +8,11 @@
 #include <cstdlib>
 #include <string>
 
+#include "engine/base/hash.h"
 #include "engine/base/macros.h"
 
 namespace ddc::compat {
 namespace {
-
-// libsodium asks for sodium_init() before first use (it picks the fastest implementations and
-// checks the random source); it is idempotent and thread-safe, and a function-local static runs
-// it once.
-void EnsureSodium() {
-  static const bool initialized = [] {
-    if (sodium_init() < 0) std::abort();
-    return true;
-  }();
-  (void)initialized;
-}
 
 const uint8_t* Bytes(std::string_view s) { return reinterpret_cast<const uint8_t*>(s.data()); }
 

@@ -121,14 +121,6 @@ struct WipedBytes {
 };
 using Key = WipedBytes<kKeyBytes>;
 
-void EnsureSodium() {
-  static const bool initialized = [] {
-    if (sodium_init() < 0) std::abort();  // No usable randomness source.
-    return true;
-  }();
-  static_cast<void>(initialized);
-}
-
 bool AllZero(std::span<const uint8_t> bytes) {
   return std::all_of(bytes.begin(), bytes.end(), [](uint8_t b) { return b == 0; });
 }

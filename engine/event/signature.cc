@@ -10,6 +10,7 @@
 
 #include "ddc/event.h"
 #include "engine/base/coding.h"
+#include "engine/base/hash.h"
 #include "engine/base/macros.h"
 #include "engine/event/batch_tree.h"
 #include "engine/event/event_internal.h"
@@ -17,16 +18,6 @@
 
 namespace ddc {
 namespace {
-
-// sodium_init() must run once before the first libsodium call; it is idempotent and
-// thread-safe, and a function-local static makes the call once per process.
-void EnsureSodium() {
-  static const bool initialized = [] {
-    if (sodium_init() < 0) std::abort();  // No usable randomness source: nothing can be signed.
-    return true;
-  }();
-  (void)initialized;
-}
 
 static_assert(crypto_sign_PUBLICKEYBYTES == sizeof(PublicKey));
 static_assert(crypto_sign_BYTES == sizeof(Signature));

@@ -315,6 +315,20 @@ Result<StoreImpl::StoredEvent> StoreImpl::ReadTimelineEvent(const TimelineKey& k
   return out;
 }
 
+Result<Cid> StoreImpl::TimelineEventCid(uint64_t bucket, const PublicKey& user, uint64_t position) {
+  DDC_RETURN_IF_ERROR(CheckOpen());
+  index::Location loc;
+  {
+    std::shared_lock<std::shared_mutex> lock(events_mu_);
+    const TimelineState* t = events_.Find(bucket, user);
+    if (t == nullptr) return Status::NotFound("no timeline for that user in that bucket");
+    if (position >= t->committed) return Status::NotFound("position beyond the timeline");
+    loc = events_.location(t->journal_indexes[position]);
+  }
+  DDC_ASSIGN_OR_RETURN(KeyedRecord r, ReadRecordAt(loc, ReadMode::kKey));
+  return r.cid;
+}
+
 namespace {
 
 class TimelineIteratorImpl final : public EventIterator {

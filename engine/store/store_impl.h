@@ -99,6 +99,7 @@ class StoreImpl final : public Store {
   Result<std::vector<Hash32>> TimelineConsistencyProof(uint64_t bucket, const PublicKey& user,
                                                        uint64_t old_size,
                                                        uint64_t new_size) override;
+  Result<Cid> TimelineEventCid(uint64_t bucket, const PublicKey& user, uint64_t position) override;
   JournalInfo Journal() override;
   Result<Hash32> JournalRoot(uint64_t size) override;
   Result<std::vector<Hash32>> JournalInclusionProof(uint64_t index, uint64_t size) override;

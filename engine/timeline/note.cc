@@ -130,14 +130,7 @@ Status Fail(std::string_view what, const std::string& message) {
 
 }  // namespace
 
-void EnsureSodiumInitialized() {
-  // sodium_init() is idempotent and thread-safe; a function-local static calls it once.
-  static const bool initialized = [] {
-    if (sodium_init() < 0) std::abort();
-    return true;
-  }();
-  (void)initialized;
-}
+void EnsureSodiumInitialized() { EnsureSodium(); }
 
 Status CheckKeyName(std::string_view name) {
   if (name.empty()) return Status::InvalidArgument("key name is empty");

@@ -66,7 +66,9 @@ struct ScopeHeader {
 // || u32le(key_version) || u8(compression). InvalidArgument if the id or name is out of limits.
 Result<std::string> ScopeAssociatedData(const ScopeHeader& header);
 
-// A random nonce (XChaCha20's 24 bytes make random nonces safe: no counter to keep).
+// A random nonce (XChaCha20's 24 bytes make random nonces safe: no counter to keep). Drawn from
+// a per-thread ChaCha20 generator seeded from the operating system (reseeded in a forked
+// child), so that it costs no system call.
 ScopeNonce RandomScopeNonce();
 
 // Seals `plaintext` under `key` and `nonce` with `ad`: the ciphertext followed by the 16-byte tag

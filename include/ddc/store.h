@@ -186,6 +186,10 @@ class Store {
                                                                const PublicKey& user,
                                                                uint64_t old_size,
                                                                uint64_t new_size) = 0;
+  // The CID of the event at `position` of a timeline, erased or not: a CID reveals nothing of
+  // an erased event's content, and whoever checks a root needs every leaf's CID.
+  virtual Result<Cid> TimelineEventCid(uint64_t bucket, const PublicKey& user,
+                                       uint64_t position) = 0;
   virtual JournalInfo Journal() = 0;
   virtual Result<Hash32> JournalRoot(uint64_t size) = 0;
   virtual Result<std::vector<Hash32>> JournalInclusionProof(uint64_t index, uint64_t size) = 0;

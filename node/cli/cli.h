@@ -108,6 +108,15 @@ int Prove(Args& args);
 int VerifyProof(Args& args);
 int Export(Args& args);
 
+// ---- Encryption, sharing and erasure (crypto_commands.cc; keystore in keystore_cli.h) ----
+int KeygenCommand(Args& args);
+int SealCommand(Args& args);
+int OpenCommand(Args& args);
+int GrantCommand(Args& args);
+int GrantsCommand(Args& args);
+int EraseCommand(Args& args);
+int ImportCommand(Args& args);
+
 }  // namespace ddc::cli
 
 #endif  // DDC_NODE_CLI_CLI_H_

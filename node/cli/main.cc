@@ -27,6 +27,9 @@
 //   ddc export car --dir DIR --user HEX [--bucket N] [-o FILE]
 //                                       a user's timeline as a CAR v1 file
 //
+// Encryption, sharing and erasure (crypto_commands.cc, keys in keystore_cli.h's keystore):
+//   ddc keygen, seal, open, grant, grants, erase, import v0 (see kUsage below)
+//
 // Binary output (event bytes, proofs, CAR files) is never written to a terminal. Errors go to
 // stderr as one line "ddc: <what>"; the exit code is 1 for errors, 2 for usage.
 #include <unistd.h>
@@ -75,6 +78,46 @@ constexpr char kUsage[] =
     "                                check a proof bundle without the store\n"
     "  export car --dir DIR --user HEX [--bucket N] [-o FILE]\n"
     "                                write the user's timeline as a CAR v1 file\n"
+    "\n"
+    "encryption, sharing and erasure (keys live in a passphrase-encrypted keystore):\n"
+    "  keygen (--sign NAME | --box NAME | --master --bucket N [--user HEX] [--rotate])\n"
+    "                                add a key to the keystore (created if missing): sign/NAME\n"
+    "                                (prints the ed25519 public key), box/NAME (prints the\n"
+    "                                X25519 public key), a master key of a user or, without\n"
+    "                                --user, of the app (version 1; --rotate: next version)\n"
+    "  seal --policy FILE --user NAME --bucket N --id ID --type T [--time MS] [--prev CID]\n"
+    "       [-o FILE | --dir DIR] [JSON-FILE|-]\n"
+    "                                split a JSON object into scopes by the policy, seal them\n"
+    "                                under the master key, sign with sign/NAME; write the event\n"
+    "                                or append it (prev: the timeline's last event); print CID\n"
+    "  open (--dir DIR CID | EVENT-FILE|-) [--json]\n"
+    "                                open with every master and scope key held; print the\n"
+    "                                JSON object, or with --json the event with \"data\" and\n"
+    "                                each scope's outcome (opened, no_key, wrong_key, ...)\n"
+    "  grant --dir DIR --granter NAME --to X25519HEX --bucket N [--user HEX] --scope S\n"
+    "        [--kv V] [--bucket-owner HEX]\n"
+    "                                share one scope key (default: newest version) with a box\n"
+    "                                key; without --user, the app key's (needs the owner)\n"
+    "  grants --dir DIR (--grantee HEX | --bucket N --scope S) [--json]\n"
+    "                                list grants: cid, bucket, user (* = all), scope, version,\n"
+    "                                grantee, granter, time\n"
+    "  grants --dir DIR --accept --box NAME\n"
+    "                                unwrap every grant for box/NAME into scope/... entries\n"
+    "  erase --dir DIR --signer NAME --bucket N --user HEX [--event CID] [--reason TEXT]\n"
+    "        [--bucket-owner HEX]    sign a tombstone and erase one event or the timeline; a\n"
+    "                                timeline's erasure also shreds the user's master keys\n"
+    "  import v0 --policy FILE --user NAME --bucket N (--scheme-a-master HEX --scope NAME |\n"
+    "            --scheme-b-master TEXT --path JSONPATH | --plain) [--type T]\n"
+    "            [--dir DIR | -o FILE] V0-JSON-FILE\n"
+    "                                check a 2021 v0 event's signature and re-sign it as a v1\n"
+    "                                event: data (hex when sealed) becomes the JSON, the record\n"
+    "                                is kept in scope \"v0\"; time: the v0 timestamp if it is\n"
+    "                                decimal milliseconds, else now\n"
+    "  Every command above that needs keys takes --keystore FILE (default: $DDC_KEYSTORE, else\n"
+    "  <data dir>/keys) and --passphrase-file FILE (its first line; default: $DDC_PASSPHRASE).\n"
+    "  Entries: sign/NAME, box/NAME, master/BUCKET/USERHEX, master/BUCKET,\n"
+    "  scope/BUCKET/(USERHEX|*)/SCOPE/VERSION. DDC_KEYSTORE_FAST=1 creates keystores with the\n"
+    "  cheapest Argon2id limits: for tests only.\n"
     "\n"
     "  help                          this text\n";
 
@@ -176,6 +219,13 @@ int Dispatch(Args& args) {
   if (cmd == "prove") return Prove(args);
   if (cmd == "verify-proof") return VerifyProof(args);
   if (cmd == "export") return Export(args);
+  if (cmd == "keygen") return KeygenCommand(args);
+  if (cmd == "seal") return SealCommand(args);
+  if (cmd == "open") return OpenCommand(args);
+  if (cmd == "grant") return GrantCommand(args);
+  if (cmd == "grants") return GrantsCommand(args);
+  if (cmd == "erase") return EraseCommand(args);
+  if (cmd == "import") return ImportCommand(args);
   std::fprintf(stderr, "ddc: unknown command '%s'\n%s", cmd.c_str(), kUsage);
   return 2;
 }

@@ -23,31 +23,16 @@
 #include "ddc/event.h"
 #include "ddc/verify.h"
 #include "engine/timeline/base64.h"
+#include "tests/store/cli_test_util.h"
 #include "tests/test_util.h"
 
 namespace ddc {
 namespace {
 
-struct CliRun {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-void Spit(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out << bytes;
-}
-
-std::string Trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
-}
+using test::CliRun;
+using test::Slurp;
+using test::Spit;
+using test::Trim;
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> out;

@@ -12,26 +12,16 @@
 #include <string>
 
 #include "ddc/cid.h"
+#include "tests/store/cli_test_util.h"
 #include "tests/test_util.h"
 
 namespace ddc {
 namespace {
 
-struct CliRun {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-void Spit(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out << bytes;
-}
+using test::CliRun;
+using test::Slurp;
+using test::Spit;
+using test::Trim;
 
 class CliTest : public ::testing::Test {
  protected:
@@ -50,11 +40,6 @@ class CliTest : public ::testing::Test {
 
   test::TempDir tmp_;
 };
-
-std::string Trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
-}
 
 TEST_F(CliTest, PutGetRoundTripFromFileAndStdin) {
   std::mt19937_64 rng(7);
