@@ -77,8 +77,8 @@ std::string Percent(double fraction) {
 
 // Nanoseconds per operation of each measurement, one entry per round.
 struct Series {
-  std::vector<double> ddc_seal, raw_seal, raw_seal_nonce, seal_bytes;
-  std::vector<double> ddc_open, raw_open, open_bytes;
+  std::vector<double> ddc_seal, raw_seal, raw_seal_nonce, seal_bytes, ddc_seal_into;
+  std::vector<double> ddc_open, raw_open, open_bytes, ddc_open_into;
   std::vector<double> ad, nonce;
 };
 
@@ -198,9 +198,30 @@ void CryptoRunner::Round(size_t size, uint32_t round, Series* s) {
       sink_ += out_[written - 1];
     }));
   };
+  // The reusing variants (no allocation once the buffers are large enough).
+  Scope into_scope;
+  std::string into_plain;
+  auto ddc_seal_into = [&] {
+    s->ddc_seal_into.push_back(NsPerOp(ops_, [&] {
+      Status st = SealScopeInto(key_, header, plaintext_, &into_scope);
+      if (!st.ok()) Die("crypto_seal: SealScopeInto: " + st.ToString());
+      sink_ += static_cast<uint8_t>(into_scope.data.back());
+    }));
+  };
+  auto ddc_open_into = [&] {
+    s->ddc_open_into.push_back(NsPerOp(ops_, [&] {
+      Status st = OpenScopeInto(key_, bucket_, user_, kEventId, scope_, &into_plain);
+      if (!st.ok()) Die("crypto_seal: OpenScopeInto: " + st.ToString());
+      sink_ += static_cast<uint8_t>(into_plain.back());
+    }));
+  };
   const bool ddc_first = round % 2 == 0;
   InTurn(ddc_first, ddc_seal, raw_seal);
   InTurn(ddc_first, ddc_open, raw_open);
+  // Each variant is compared with the raw run next to it: the raw series holds two entries per
+  // round, [2r] beside SealScope/OpenScope and [2r+1] beside the Into variants.
+  InTurn(ddc_first, ddc_seal_into, raw_seal);
+  InTurn(ddc_first, ddc_open_into, raw_open);
 
   // Raw sealing that also draws a fresh nonce per call, as SealScope must.
   s->raw_seal_nonce.push_back(NsPerOp(ops_, [&] {
@@ -249,11 +270,24 @@ void CryptoRunner::AddRows(size_t size, const Series& s) {
     const char* bytes_name;
     const char* rest;
   };
+  // The raw series hold two runs per round: even ones beside SealScope/OpenScope, odd ones
+  // beside the Into variants.
+  auto every_other = [](const std::vector<double>& v, size_t first) {
+    std::vector<double> out;
+    for (size_t i = first; i < v.size(); i += 2) out.push_back(v[i]);
+    return out;
+  };
+  const std::vector<double> raw_seal_a = every_other(s.raw_seal, 0);
+  const std::vector<double> raw_seal_b = every_other(s.raw_seal, 1);
+  const std::vector<double> raw_open_a = every_other(s.raw_open, 0);
+  const std::vector<double> raw_open_b = every_other(s.raw_open, 1);
   const Side sides[] = {
-      {"seal", true, &s.ddc_seal, &s.raw_seal, &s.seal_bytes, "SealBytes",
+      {"seal", true, &s.ddc_seal, &raw_seal_a, &s.seal_bytes, "SealBytes",
        "the Scope (name copy, moves) and Result"},
-      {"open", false, &s.ddc_open, &s.raw_open, &s.open_bytes, "OpenBytes",
+      {"open", false, &s.ddc_open, &raw_open_a, &s.open_bytes, "OpenBytes",
        "the label string and Result"},
+      {"seal_into", true, &s.ddc_seal_into, &raw_seal_b, nullptr, "SealScopeInto", ""},
+      {"open_into", false, &s.ddc_open_into, &raw_open_b, nullptr, "OpenScopeInto", ""},
   };
   for (const Side& side : sides) {
     Row row = MakeRow("crypto_" + std::string(side.what) + "_" + label, "MB/s");
@@ -272,6 +306,15 @@ void CryptoRunner::AddRows(size_t size, const Series& s) {
     row.target = ">=90% of raw libsodium (median ratio)";
     row.met = ratio >= kTargetFraction;
 
+    if (side.bytes_api == nullptr) {
+      row.note = "median ddc/raw " + Percent(ratio) + " over " + std::to_string(rounds_) +
+                 " rounds of " + std::to_string(ops_) + " ops; " + side.bytes_name +
+                 " reuses the caller's buffers; per op ddc " + Ns(Median(*side.ddc)) + " vs raw " +
+                 Ns(Median(*side.raw));
+      Note("[crypto_seal] " + row.workload + ": " + row.note);
+      report_->Add(std::move(row));
+      continue;
+    }
     // Medians of each part, in ns per operation.
     const double ddc_ns = Median(*side.ddc);
     const double raw_ns = Median(*side.raw);

@@ -190,22 +190,33 @@ Result<std::string> OpenBytes(const ScopeKey& key, const ScopeNonce& nonce,
   return out;
 }
 
-Result<Scope> SealScope(const ScopeKey& key, const ScopeHeader& header,
-                        std::span<const uint8_t> plaintext) {
+Status SealScopeInto(const ScopeKey& key, const ScopeHeader& header,
+                     std::span<const uint8_t> plaintext, Scope* out) {
   std::array<uint8_t, kMaxAdBytes> ad;
   DDC_ASSIGN_OR_RETURN(size_t ad_size, WriteAssociatedData(header, &ad));
+  EnsureSodium();
+  out->name.assign(header.scope_name);
+  out->sealed = true;
+  out->key_version = header.key_version;
+  out->compression = header.compression;
+  out->nonce = RandomScopeNonce();
+  out->data.resize(plaintext.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES);
+  unsigned long long written = 0;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(reinterpret_cast<uint8_t*>(out->data.data()), &written,
+                                             plaintext.data(), plaintext.size(), ad.data(), ad_size,
+                                             nullptr, out->nonce.data(), key.data());
+  return Status::OK();
+}
+
+Result<Scope> SealScope(const ScopeKey& key, const ScopeHeader& header,
+                        std::span<const uint8_t> plaintext) {
   Scope scope;
-  scope.name = std::string(header.scope_name);
-  scope.sealed = true;
-  scope.key_version = header.key_version;
-  scope.compression = header.compression;
-  scope.nonce = RandomScopeNonce();
-  scope.data = SealBytes(key, scope.nonce, std::span(ad.data(), ad_size), plaintext);
+  DDC_RETURN_IF_ERROR(SealScopeInto(key, header, plaintext, &scope));
   return scope;
 }
 
-Result<std::string> OpenScope(const ScopeKey& key, uint64_t bucket, const PublicKey& user,
-                              std::string_view event_id, const Scope& scope) {
+Status OpenScopeInto(const ScopeKey& key, uint64_t bucket, const PublicKey& user,
+                     std::string_view event_id, const Scope& scope, std::string* out) {
   auto label = [&] { return "scope \"" + scope.name + "\""; };
   if (!scope.sealed) return Status::InvalidArgument(label() + " is public, not sealed");
   const ScopeHeader header{bucket,           user, event_id, scope.name, scope.key_version,
@@ -213,14 +224,31 @@ Result<std::string> OpenScope(const ScopeKey& key, uint64_t bucket, const Public
   std::array<uint8_t, kMaxAdBytes> ad;
   Result<size_t> ad_size = WriteAssociatedData(header, &ad);
   if (!ad_size.ok()) return ad_size.status().WithContext(label());
-  Result<std::string> opened =
-      OpenBytes(key, scope.nonce, std::span(ad.data(), *ad_size),
-                {reinterpret_cast<const uint8_t*>(scope.data.data()), scope.data.size()});
-  if (!opened.ok()) {
-    return opened.status().WithContext(label() + " (key version " +
-                                       std::to_string(scope.key_version) + ")");
+  if (scope.data.size() < crypto_aead_xchacha20poly1305_ietf_ABYTES) {
+    return Status::InvalidArgument(label() + ": sealed data is " +
+                                   std::to_string(scope.data.size()) +
+                                   " bytes, shorter than the 16-byte tag");
   }
-  return opened;
+  EnsureSodium();
+  out->resize(scope.data.size() - crypto_aead_xchacha20poly1305_ietf_ABYTES);
+  unsigned long long written = 0;
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+          reinterpret_cast<uint8_t*>(out->data()), &written, nullptr,
+          reinterpret_cast<const uint8_t*>(scope.data.data()), scope.data.size(), ad.data(),
+          *ad_size, scope.nonce.data(), key.data()) != 0) {
+    return Status::PermissionDenied(
+        label() + " (key version " + std::to_string(scope.key_version) +
+        "): does not open: the tag does not verify (wrong key, or ciphertext, nonce or "
+        "associated data changed)");
+  }
+  return Status::OK();
+}
+
+Result<std::string> OpenScope(const ScopeKey& key, uint64_t bucket, const PublicKey& user,
+                              std::string_view event_id, const Scope& scope) {
+  std::string out;
+  DDC_RETURN_IF_ERROR(OpenScopeInto(key, bucket, user, event_id, scope, &out));
+  return out;
 }
 
 BoxKeyPair BoxKeyPair::Generate() {

@@ -286,8 +286,8 @@ Result<Event> EventBuilder::BuildUnsigned(const EventInput& input, const KeyRing
     const Secret<kSymmetricKeyBytes> key(derived);
     Wipe(derived);
     const ScopeHeader header{input.bucket, user, event.id, name, version, compression};
-    DDC_ASSIGN_OR_RETURN(Scope sealed, SealScope(key.get(), header, AsBytes(plaintext)));
-    event.scopes.push_back(std::move(sealed));
+    DDC_RETURN_IF_ERROR(
+        SealScopeInto(key.get(), header, AsBytes(plaintext), &event.scopes.emplace_back()));
   }
   // compiled.names is sorted, so the scopes already are in the event's order.
   return event;

@@ -170,13 +170,10 @@ bool OpenSealed(const Event& event, const Scope& scope, const std::vector<ScopeK
     return false;
   }
   for (const ScopeKey& key : keys) {
-    Result<std::string> opened = OpenScope(key, event.bucket, event.user, event.id, scope);
-    if (opened.ok()) {
-      *plaintext = std::move(opened).value();
-      return true;
-    }
-    if (opened.status().IsInvalidArgument()) {
-      *state = Closed(std::move(*state), Outcome::kMalformed, opened.status().message());
+    Status opened = OpenScopeInto(key, event.bucket, event.user, event.id, scope, plaintext);
+    if (opened.ok()) return true;
+    if (opened.IsInvalidArgument()) {
+      *state = Closed(std::move(*state), Outcome::kMalformed, opened.message());
       return false;
     }
   }

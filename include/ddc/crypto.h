@@ -91,6 +91,14 @@ Result<Scope> SealScope(const ScopeKey& key, const ScopeHeader& header,
 Result<std::string> OpenScope(const ScopeKey& key, uint64_t bucket, const PublicKey& user,
                               std::string_view event_id, const Scope& scope);
 
+// SealScope and OpenScope into caller-owned objects whose buffers are reused: once they are
+// large enough, sealing or opening allocates nothing, for loops over many scopes. On error
+// `*out` holds unspecified contents.
+Status SealScopeInto(const ScopeKey& key, const ScopeHeader& header,
+                     std::span<const uint8_t> plaintext, Scope* out);
+Status OpenScopeInto(const ScopeKey& key, uint64_t bucket, const PublicKey& user,
+                     std::string_view event_id, const Scope& scope, std::string* out);
+
 // An X25519 key pair for receiving wrapped keys.
 struct BoxKeyPair {
   BoxPublicKey public_key{};

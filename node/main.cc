@@ -1,0 +1,310 @@
+// ddc-node: serves one ddc store over HTTP/1.1 (the DDC API; node/server/node_api.h).
+//
+//   ddc-node [--config FILE] [--data-dir DIR] [--listen HOST:PORT] [--threads N]
+//            [--log-level error|warn|info|debug]
+//
+// The config file is a JSON object with the keys data_dir, listen, threads, log_level and
+// limits {max_body_bytes, max_header_bytes, max_connections, request_timeout_ms,
+// idle_timeout_ms}; a key it does not know is an error naming it. Flags override the file.
+// Defaults: data dir $DDC_DATA_DIR (else $XDG_DATA_HOME/ddc, else ~/.local/share/ddc) + "/node",
+// created when missing with a node key; listen 127.0.0.1:8844 (port 0: any free port).
+//
+// On start it logs one line to stderr:
+//   ddc-node: listening on http://HOST:PORT (data dir DIR)
+// SIGTERM or SIGINT: stop accepting, let requests being handled finish (at most
+// kShutdownDrain), sync and close the store, exit 0. Every response already sent was for a
+// durable write (the store syncs before it acknowledges), so nothing acknowledged is lost.
+// Errors: one line "ddc-node: <what>" and exit 1; bad usage exits 2.
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "ddc/options.h"
+#include "ddc/status.h"
+#include "ddc/store.h"
+#include "node/server/http_server.h"
+#include "node/server/node_api.h"
+#include "node/server/router.h"
+
+namespace ddc::node {
+namespace {
+
+// Longest wait for in-flight requests at shutdown before the threads are stopped anyway.
+constexpr std::chrono::milliseconds kShutdownDrain{10'000};
+
+constexpr char kUsage[] =
+    "usage: ddc-node [--config FILE] [--data-dir DIR] [--listen HOST:PORT] [--threads N]\n"
+    "                [--log-level error|warn|info|debug]\n";
+
+enum class LogLevel : uint8_t { kError, kWarn, kInfo, kDebug };
+
+std::atomic<LogLevel> g_log_level{LogLevel::kInfo};
+std::mutex g_log_mu;
+
+void Log(LogLevel level, std::string_view line) {
+  if (level > g_log_level.load()) return;
+  std::lock_guard lock(g_log_mu);
+  std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
+  std::fflush(stderr);
+}
+
+int Fail(std::string_view what) {
+  Log(LogLevel::kError, "ddc-node: " + std::string(what));
+  return 1;
+}
+
+std::optional<LogLevel> ParseLogLevel(std::string_view name) {
+  if (name == "error") return LogLevel::kError;
+  if (name == "warn") return LogLevel::kWarn;
+  if (name == "info") return LogLevel::kInfo;
+  if (name == "debug") return LogLevel::kDebug;
+  return std::nullopt;
+}
+
+// The ddc CLI's default data directory (node/cli/cli.cc DefaultDataDir, which lives in a
+// translation unit with the whole CLI; these few lines are repeated rather than linking it).
+std::string DefaultDataDir() {
+  if (const char* d = std::getenv("DDC_DATA_DIR"); d != nullptr && *d != '\0') return d;
+  if (const char* x = std::getenv("XDG_DATA_HOME"); x != nullptr && *x != '\0') {
+    return std::string(x) + "/ddc";
+  }
+  const char* home = std::getenv("HOME");
+  return std::string(home != nullptr && *home != '\0' ? home : ".") + "/.local/share/ddc";
+}
+
+struct NodeConfig {
+  std::string data_dir;
+  std::string listen = "127.0.0.1:8844";
+  uint32_t threads = 0;
+  ServerLimits limits;
+  std::string log_level = "info";
+};
+
+// Reads `key` of `object` into `out` when present; a value of the wrong type is an error.
+template <typename T>
+Status ReadKey(const nlohmann::json& object, const char* key, std::string_view where, T* out) {
+  const auto it = object.find(key);
+  if (it == object.end()) return Status::OK();
+  try {
+    *out = it->get<T>();
+  } catch (const nlohmann::json::exception&) {
+    return Status::InvalidArgument(std::string(where) + ": key '" + key + "' has the wrong type (" +
+                                   it->type_name() + ")");
+  }
+  return Status::OK();
+}
+
+Status CheckKeys(const nlohmann::json& object, const std::set<std::string_view>& known,
+                 std::string_view where) {
+  for (const auto& item : object.items()) {
+    if (!known.contains(item.key())) {
+      return Status::InvalidArgument(std::string(where) + ": unknown key '" + item.key() + "'");
+    }
+  }
+  return Status::OK();
+}
+
+Status LoadConfig(const std::string& path, NodeConfig* config) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("config " + path + ": cannot be read");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  const std::string where = "config " + path;
+  if (j.is_discarded() || !j.is_object()) {
+    return Status::InvalidArgument(where + ": not a JSON object");
+  }
+  Status s = CheckKeys(j, {"data_dir", "listen", "threads", "limits", "log_level"}, where);
+  if (s.ok()) s = ReadKey(j, "data_dir", where, &config->data_dir);
+  if (s.ok()) s = ReadKey(j, "listen", where, &config->listen);
+  if (s.ok()) s = ReadKey(j, "threads", where, &config->threads);
+  if (s.ok()) s = ReadKey(j, "log_level", where, &config->log_level);
+  if (!s.ok() || !j.contains("limits")) return s;
+  const nlohmann::json& limits = j["limits"];
+  const std::string lwhere = where + ": limits";
+  if (!limits.is_object()) return Status::InvalidArgument(lwhere + ": not a JSON object");
+  s = CheckKeys(limits,
+                {"max_body_bytes", "max_header_bytes", "max_connections", "request_timeout_ms",
+                 "idle_timeout_ms"},
+                lwhere);
+  ServerLimits& l = config->limits;
+  if (s.ok()) s = ReadKey(limits, "max_body_bytes", lwhere, &l.max_body_bytes);
+  if (s.ok()) s = ReadKey(limits, "max_header_bytes", lwhere, &l.max_header_bytes);
+  if (s.ok()) s = ReadKey(limits, "max_connections", lwhere, &l.max_connections);
+  if (s.ok()) s = ReadKey(limits, "request_timeout_ms", lwhere, &l.request_timeout_ms);
+  if (s.ok()) s = ReadKey(limits, "idle_timeout_ms", lwhere, &l.idle_timeout_ms);
+  return s;
+}
+
+// Splits "HOST:PORT" ("[v6]:PORT" for IPv6).
+Status ParseListen(std::string_view text, std::string* host, uint16_t* port) {
+  const size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) {
+    return Status::InvalidArgument("listen '" + std::string(text) + "' is not HOST:PORT");
+  }
+  std::string_view h = text.substr(0, colon);
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  const std::string p(text.substr(colon + 1));
+  char* end = nullptr;
+  const unsigned long value = std::strtoul(p.c_str(), &end, 10);
+  if (p.empty() || *end != '\0' || value > 65535 ||
+      !std::isdigit(static_cast<unsigned char>(p[0]))) {
+    return Status::InvalidArgument("listen '" + std::string(text) + "': port must be 0..65535");
+  }
+  *host = std::string(h);
+  *port = static_cast<uint16_t>(value);
+  return Status::OK();
+}
+
+struct Flags {
+  std::optional<std::string> config, data_dir, listen, threads, log_level;
+  bool help = false;
+};
+
+// Returns an error message for an unknown flag or a missing value.
+std::optional<std::string> ParseFlags(int argc, char** argv, Flags* flags) {
+  const std::pair<const char*, std::optional<std::string>*> table[] = {
+      {"--config", &flags->config},       {"--data-dir", &flags->data_dir},
+      {"--listen", &flags->listen},       {"--threads", &flags->threads},
+      {"--log-level", &flags->log_level},
+  };
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view word = argv[i];
+    if (word == "--help" || word == "-h") {
+      flags->help = true;
+      continue;
+    }
+    bool known = false;
+    for (const auto& [name, slot] : table) {
+      const std::string_view n = name;
+      if (word == n) {
+        if (i + 1 >= argc) return "flag " + std::string(n) + " needs a value";
+        *slot = argv[++i];
+        known = true;
+      } else if (word.starts_with(n) && word.size() > n.size() && word[n.size()] == '=') {
+        *slot = std::string(word.substr(n.size() + 1));
+        known = true;
+      }
+      if (known) break;
+    }
+    if (!known) return "unknown argument '" + std::string(word) + "'";
+  }
+  return std::nullopt;
+}
+
+int Run(int argc, char** argv) {
+  Flags flags;
+  if (const std::optional<std::string> bad = ParseFlags(argc, argv, &flags)) {
+    std::fprintf(stderr, "ddc-node: %s\n%s", bad->c_str(), kUsage);
+    return 2;
+  }
+  if (flags.help) {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  NodeConfig config;
+  if (flags.config) {
+    if (Status s = LoadConfig(*flags.config, &config); !s.ok()) return Fail(s.message());
+  }
+  if (flags.data_dir) config.data_dir = *flags.data_dir;
+  if (flags.listen) config.listen = *flags.listen;
+  if (flags.log_level) config.log_level = *flags.log_level;
+  if (flags.threads) {
+    char* end = nullptr;
+    const unsigned long n = std::strtoul(flags.threads->c_str(), &end, 10);
+    if (flags.threads->empty() || *end != '\0' || n > 1024) {
+      return Fail("--threads '" + *flags.threads + "' is not a number in 0..1024");
+    }
+    config.threads = static_cast<uint32_t>(n);
+  }
+  const std::optional<LogLevel> level = ParseLogLevel(config.log_level);
+  if (!level) return Fail("log level '" + config.log_level + "' is not error, warn, info or debug");
+  g_log_level.store(*level);
+  if (config.data_dir.empty()) config.data_dir = DefaultDataDir() + "/node";
+
+  ServerOptions server_options;
+  if (Status s = ParseListen(config.listen, &server_options.host, &server_options.port); !s.ok()) {
+    return Fail(s.message());
+  }
+  server_options.threads = config.threads;
+  server_options.limits = config.limits;
+  server_options.log = [](std::string_view line) { Log(LogLevel::kWarn, line); };
+
+  // Signals are taken by sigwait below; block them before any thread starts so that every
+  // thread inherits the mask and none is interrupted by them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) return Fail("data dir " + config.data_dir + ": " + ec.message());
+  Options options;
+  options.dir = config.data_dir;
+  options.info_log = [](std::string_view line) { Log(LogLevel::kInfo, line); };
+  Result<std::unique_ptr<Store>> opened = Store::Open(options);
+  if (!opened.ok()) return Fail(opened.status().WithContext(config.data_dir).message());
+  std::unique_ptr<Store> store = std::move(*opened);
+
+  Router router;
+  AddNodeRoutes(&router, store.get());
+  HttpServer server(server_options, [&router](const Request& request) {
+    Response response = router.Dispatch(request);
+    Log(LogLevel::kDebug, std::string(request.method_string()) + " " +
+                              std::string(request.target()) + " " +
+                              std::to_string(response.result_int()));
+    return response;
+  });
+  if (Status s = server.Start(); !s.ok()) return Fail(s.message());
+  const std::string host = server_options.host.find(':') != std::string::npos
+                               ? "[" + server_options.host + "]"
+                               : server_options.host;
+  const std::string url = "http://" + host + ":" + std::to_string(server.port());
+  // Printed whatever the log level: tests and scripts read the port from it.
+  {
+    std::lock_guard lock(g_log_mu);
+    // The data viewer at "/" comes with a later step; the line will then name it too.
+    std::fprintf(stderr, "ddc-node: listening on %s (data dir %s)\n", url.c_str(),
+                 config.data_dir.c_str());
+    std::fflush(stderr);
+  }
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  Log(LogLevel::kInfo,
+      std::string("ddc-node: ") + (signal_number == SIGINT ? "SIGINT" : "SIGTERM") + ": stopping");
+  server.Stop(kShutdownDrain);
+  if (Status s = store->Sync(); !s.ok()) return Fail("sync: " + s.ToString());
+  if (Status s = store->Close(); !s.ok()) return Fail("close: " + s.ToString());
+  Log(LogLevel::kInfo, "ddc-node: stopped");
+  return 0;
+}
+
+}  // namespace
+}  // namespace ddc::node
+
+int main(int argc, char** argv) {
+  try {
+    return ddc::node::Run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ddc-node: %s\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,467 @@
+#include "node/server/node_api.h"
+
+#include <algorithm>
+#include <array>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/verb.hpp>
+#include <cctype>
+#include <charconv>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/base/hex.h"
+#include "engine/timeline/base64.h"
+
+namespace ddc::node {
+
+namespace http = boost::beast::http;
+using Json = nlohmann::json;
+
+namespace {
+
+constexpr std::string_view kCborTypes[] = {"application/cbor", "application/vnd.ipld.dag-cbor"};
+constexpr std::string_view kBatchType = "application/x-ddc-event-batch";
+
+std::span<const uint8_t> Bytes(std::string_view s) {
+  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+}
+
+Response JsonResponse(http::status status, const Json& body) {
+  return MakeResponse(status, body.dump(-1, ' ', false, Json::error_handler_t::replace),
+                      "application/json");
+}
+
+Response BadRequest(std::string_view code, std::string_view message) {
+  return ErrorResponse(http::status::bad_request, code, message);
+}
+
+std::optional<uint64_t> ParseU64(std::string_view text) {
+  uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end) return std::nullopt;
+  return value;
+}
+
+std::optional<PublicKey> ParseUser(std::string_view hex) {
+  PublicKey key{};
+  if (hex.size() != key.size() * 2) return std::nullopt;
+  for (size_t i = 0; i < key.size(); ++i) {
+    uint8_t byte = 0;
+    const auto [ptr, ec] = std::from_chars(hex.data() + 2 * i, hex.data() + 2 * i + 2, byte, 16);
+    if (ec != std::errc() || ptr != hex.data() + 2 * i + 2) return std::nullopt;
+    key[i] = byte;
+  }
+  return key;
+}
+
+// The media type of the Content-Type header, lower-cased, without parameters.
+std::string MediaType(const Request& request) {
+  std::string_view type = request[http::field::content_type];
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  while (!type.empty() && type.front() == ' ') type.remove_prefix(1);
+  std::string lower(type);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower;
+}
+
+bool WantsJson(const Request& request) {
+  return request[http::field::accept].find("application/json") != std::string_view::npos;
+}
+
+Json ErrorJson(const Status& status) {
+  return {{"status", static_cast<unsigned>(HttpStatusOf(status))},
+          {"code", std::string(ErrorCodeOf(status))},
+          {"message", status.message()}};
+}
+
+Json AppendJson(const AppendResult& r) {
+  return {{"cid", r.cid.ToString()},
+          {"position", r.position},
+          {"journal_index", r.journal_index},
+          {"existed", r.existed}};
+}
+
+Json EventJson(const Event& e, const Cid& cid) {
+  Json scopes = Json::array();
+  for (const Scope& s : e.scopes) {
+    Json scope = {{"name", s.name}, {"sealed", s.sealed}};
+    if (s.sealed) {
+      scope["key_version"] = s.key_version;
+      scope["nonce"] = Hex(s.nonce);
+    }
+    scope["compression"] = s.compression == ScopeCompression::kZstd ? "zstd" : "none";
+    scope["data"] = timeline::Base64Encode(Bytes(s.data));
+    scopes.push_back(std::move(scope));
+  }
+  Json j = {{"cid", cid.ToString()},
+            {"bucket", e.bucket},
+            {"user", Hex(e.user)},
+            {"id", e.id},
+            {"time_ms", e.timestamp_ms},
+            {"type", e.type},
+            {"prev", e.prev ? Json(e.prev->ToString()) : Json(nullptr)},
+            {"scopes", std::move(scopes)},
+            {"signature", Hex(e.signature)}};
+  if (e.batch) {
+    Json path = Json::array();
+    for (const Hash32& h : e.batch->path) path.push_back(Hex(h));
+    j["batch"] = {{"root", Hex(e.batch->root)},
+                  {"size", e.batch->size},
+                  {"index", e.batch->index},
+                  {"path", std::move(path)}};
+  }
+  return j;
+}
+
+Json CheckpointJson(const CheckpointRecord& c) {
+  return {{"origin", c.origin},   {"size", c.size},          {"root", Hex(c.root)},
+          {"time_ms", c.time_ms}, {"cid", c.cid.ToString()}, {"note", c.note}};
+}
+
+// The path's {bucket}, or an error response.
+std::optional<uint64_t> PathBucket(const RouteParams& params, Response* error) {
+  const std::optional<uint64_t> bucket = ParseU64(params.Path("bucket"));
+  if (!bucket) {
+    *error = BadRequest("bad_bucket", "bucket '" + params.Path("bucket") +
+                                          "' is not an unsigned 64-bit decimal number");
+  }
+  return bucket;
+}
+
+std::optional<Cid> PathCid(const RouteParams& params, Response* error) {
+  Result<Cid> cid = Cid::Parse(params.Path("cid"));
+  if (!cid.ok()) {
+    *error = BadRequest("bad_cid", cid.status().message());
+    return std::nullopt;
+  }
+  return *cid;
+}
+
+// Checks an encoded event before it reaches the store: it decodes and names the path's bucket.
+Status CheckEventForBucket(std::string_view bytes, uint64_t bucket) {
+  Result<Event> event = DecodeEvent(Bytes(bytes));
+  if (!event.ok()) return event.status();
+  if (event->bucket != bucket) {
+    return Status::InvalidArgument("the event belongs to bucket " + std::to_string(event->bucket) +
+                                   ", not to bucket " + std::to_string(bucket) + " of the path");
+  }
+  return Status::OK();
+}
+
+Response Health(Store* store) {
+  const StoreStats stats = store->Stats();
+  return JsonResponse(http::status::ok,
+                      {{"status", "ok"}, {"events", stats.events}, {"records", stats.records}});
+}
+
+Response AppendOne(Store* store, const Request& request, const RouteParams& params) {
+  Response error;
+  const std::optional<uint64_t> bucket = PathBucket(params, &error);
+  if (!bucket) return error;
+  const std::string type = MediaType(request);
+  if (std::find(std::begin(kCborTypes), std::end(kCborTypes), type) == std::end(kCborTypes)) {
+    return ErrorResponse(http::status::unsupported_media_type, "unsupported_media_type",
+                         "an event is posted as application/cbor or "
+                         "application/vnd.ipld.dag-cbor, not '" +
+                             type + "'");
+  }
+  if (Status s = CheckEventForBucket(request.body(), *bucket); !s.ok()) return StatusResponse(s);
+  Result<AppendResult> appended = store->Append(request.body());
+  if (!appended.ok()) return StatusResponse(appended.status());
+  return JsonResponse(appended->existed ? http::status::ok : http::status::created,
+                      AppendJson(*appended));
+}
+
+// Splits a batch body: repeated (u32 little-endian length, that many bytes of one event).
+Result<std::vector<std::string_view>> SplitBatch(std::string_view body) {
+  std::vector<std::string_view> events;
+  size_t at = 0;
+  while (at < body.size()) {
+    if (body.size() - at < 4) {
+      return Status::InvalidArgument("batch: truncated length prefix at byte " +
+                                     std::to_string(at));
+    }
+    uint32_t length = 0;
+    for (int i = 3; i >= 0; --i) {
+      length = (length << 8) | static_cast<uint8_t>(body[at + static_cast<size_t>(i)]);
+    }
+    at += 4;
+    if (length == 0 || length > kMaxEventBytes) {
+      return Status::InvalidArgument(
+          "batch: event " + std::to_string(events.size()) + " at byte " + std::to_string(at - 4) +
+          " has length " + std::to_string(length) + ", want 1.." + std::to_string(kMaxEventBytes));
+    }
+    if (body.size() - at < length) {
+      return Status::InvalidArgument("batch: event " + std::to_string(events.size()) +
+                                     " is truncated: " + std::to_string(length) +
+                                     " bytes announced, " + std::to_string(body.size() - at) +
+                                     " left");
+    }
+    if (events.size() == kMaxBatchRequestEvents) {
+      return Status::InvalidArgument("batch: more than " + std::to_string(kMaxBatchRequestEvents) +
+                                     " events");
+    }
+    events.push_back(body.substr(at, length));
+    at += length;
+  }
+  if (events.empty()) return Status::InvalidArgument("batch: no events");
+  return events;
+}
+
+Response AppendBatch(Store* store, const Request& request, const RouteParams& params) {
+  Response error;
+  const std::optional<uint64_t> bucket = PathBucket(params, &error);
+  if (!bucket) return error;
+  if (MediaType(request) != kBatchType) {
+    return ErrorResponse(http::status::unsupported_media_type, "unsupported_media_type",
+                         "a batch is posted as " + std::string(kBatchType));
+  }
+  Result<std::vector<std::string_view>> events = SplitBatch(request.body());
+  if (!events.ok()) return StatusResponse(events.status());
+  std::vector<Json> results(events->size());
+  std::vector<std::span<const uint8_t>> accepted;
+  std::vector<size_t> accepted_index;
+  for (size_t i = 0; i < events->size(); ++i) {
+    const Status s = CheckEventForBucket((*events)[i], *bucket);
+    if (!s.ok()) {
+      results[i] = {{"error", ErrorJson(s)}};
+      continue;
+    }
+    accepted.push_back(Bytes((*events)[i]));
+    accepted_index.push_back(i);
+  }
+  if (!accepted.empty()) {
+    std::vector<Result<AppendResult>> appended = store->AppendBatch(accepted);
+    for (size_t k = 0; k < appended.size(); ++k) {
+      results[accepted_index[k]] = appended[k].ok()
+                                       ? AppendJson(*appended[k])
+                                       : Json{{"error", ErrorJson(appended[k].status())}};
+    }
+  }
+  return JsonResponse(http::status::ok, {{"results", std::move(results)}});
+}
+
+Response GetEvent(Store* store, const Request& request, const RouteParams& params) {
+  Response error;
+  const std::optional<Cid> cid = PathCid(params, &error);
+  if (!cid) return error;
+  Result<Event> event = store->GetEvent(*cid);
+  if (!event.ok()) return StatusResponse(event.status());
+  if (WantsJson(request)) return JsonResponse(http::status::ok, EventJson(*event, *cid));
+  Result<std::string> bytes = store->Get(*cid);
+  if (!bytes.ok()) return StatusResponse(bytes.status());
+  return MakeResponse(http::status::ok, std::move(*bytes), "application/vnd.ipld.dag-cbor");
+}
+
+Response Timeline(Store* store, const RouteParams& params) {
+  Response error;
+  const std::optional<uint64_t> bucket = PathBucket(params, &error);
+  if (!bucket) return error;
+  const std::optional<PublicKey> user = ParseUser(params.Path("user"));
+  if (!user) return BadRequest("bad_user", "user must be 64 hex digits (an ed25519 public key)");
+  uint64_t from = 0;
+  if (const std::string* text = params.Query("from")) {
+    const std::optional<uint64_t> parsed = ParseU64(*text);
+    if (!parsed) return BadRequest("bad_query", "from '" + *text + "' is not a position");
+    from = *parsed;
+  }
+  uint64_t limit = kDefaultTimelineLimit;
+  if (const std::string* text = params.Query("limit")) {
+    const std::optional<uint64_t> parsed = ParseU64(*text);
+    if (!parsed || *parsed == 0 || *parsed > kMaxTimelineLimit) {
+      return BadRequest("bad_query",
+                        "limit '" + *text + "' is not in 1.." + std::to_string(kMaxTimelineLimit));
+    }
+    limit = *parsed;
+  }
+  TimelineSeek seek;
+  seek.position = from;
+  Result<std::unique_ptr<EventIterator>> it = store->NewTimelineIterator(*bucket, *user, seek);
+  if (!it.ok()) return StatusResponse(it.status());
+  Json events = Json::array();
+  EventIterator& iter = **it;
+  for (; iter.Valid() && events.size() < limit; iter.Next()) {
+    events.push_back({{"position", iter.position()},
+                      {"cid", iter.cid().ToString()},
+                      {"time_ms", iter.event().timestamp_ms},
+                      {"type", iter.event().type}});
+  }
+  if (!iter.status().ok()) return StatusResponse(iter.status());
+  Json next = iter.Valid() ? Json(iter.position()) : Json(nullptr);
+  return JsonResponse(http::status::ok, {{"bucket", *bucket},
+                                         {"user", Hex(*user)},
+                                         {"events", std::move(events)},
+                                         {"next", std::move(next)}});
+}
+
+Response PutBlob(Store* store, const Request& request) {
+  Result<Cid> cid = store->PutBlob(std::string_view(request.body()));
+  if (!cid.ok()) return StatusResponse(cid.status());
+  return JsonResponse(http::status::created, {{"cid", cid->ToString()}});
+}
+
+// A single "bytes=a-b", "bytes=a-" or "bytes=-n" range of a `size`-byte blob.
+struct ByteRange {
+  enum class Kind : uint8_t { kWhole, kPart, kUnsatisfiable } kind = Kind::kWhole;
+  uint64_t first = 0;
+  uint64_t last = 0;  // Inclusive.
+};
+
+// Headers we cannot parse, and several ranges, are ignored (RFC 9110 section 14.2 allows it):
+// the whole blob is sent.
+ByteRange ParseRange(std::string_view header, uint64_t size) {
+  ByteRange range;
+  if (!header.starts_with("bytes=") || header.find(',') != std::string_view::npos) return range;
+  header.remove_prefix(6);
+  const size_t dash = header.find('-');
+  if (dash == std::string_view::npos) return range;
+  const std::string_view a = header.substr(0, dash);
+  const std::string_view b = header.substr(dash + 1);
+  if (a.empty()) {  // Suffix: the last n bytes.
+    const std::optional<uint64_t> n = ParseU64(b);
+    if (!n) return range;
+    if (*n == 0 || size == 0) return {ByteRange::Kind::kUnsatisfiable, 0, 0};
+    return {ByteRange::Kind::kPart, size - std::min(*n, size), size - 1};
+  }
+  const std::optional<uint64_t> first = ParseU64(a);
+  const std::optional<uint64_t> last =
+      b.empty() ? std::optional<uint64_t>(UINT64_MAX) : ParseU64(b);
+  if (!first || !last || *last < *first) return range;
+  if (*first >= size) return {ByteRange::Kind::kUnsatisfiable, 0, 0};
+  return {ByteRange::Kind::kPart, *first, std::min(*last, size - 1)};
+}
+
+Response GetBlob(Store* store, const Request& request, const RouteParams& params) {
+  Response error;
+  const std::optional<Cid> cid = PathCid(params, &error);
+  if (!cid) return error;
+  Result<std::string> bytes = store->Get(*cid);
+  if (!bytes.ok()) return StatusResponse(bytes.status());
+  const uint64_t size = bytes->size();
+  const ByteRange range = ParseRange(request[http::field::range], size);
+  Response response;
+  if (range.kind == ByteRange::Kind::kUnsatisfiable) {
+    response = ErrorResponse(http::status::range_not_satisfiable, "range_not_satisfiable",
+                             "range '" + std::string(request[http::field::range]) +
+                                 "' is outside the blob's " + std::to_string(size) + " bytes");
+    response.set(http::field::content_range, "bytes */" + std::to_string(size));
+  } else if (range.kind == ByteRange::Kind::kPart) {
+    response = MakeResponse(http::status::partial_content,
+                            bytes->substr(range.first, range.last - range.first + 1),
+                            "application/octet-stream");
+    response.set(http::field::content_range, "bytes " + std::to_string(range.first) + "-" +
+                                                 std::to_string(range.last) + "/" +
+                                                 std::to_string(size));
+  } else {
+    response = MakeResponse(http::status::ok, std::move(*bytes), "application/octet-stream");
+  }
+  response.set(http::field::accept_ranges, "bytes");
+  return response;
+}
+
+Response ListCheckpoints(Store* store) {
+  Json list = Json::array();
+  for (const CheckpointRecord& c : store->Checkpoints()) list.push_back(CheckpointJson(c));
+  return JsonResponse(http::status::ok, {{"verifier_key", store->NodeVerifierKey()},
+                                         {"checkpoints", std::move(list)}});
+}
+
+Response MakeCheckpoint(Store* store) {
+  Result<CheckpointRecord> made = store->Checkpoint();
+  if (!made.ok()) return StatusResponse(made.status());
+  return JsonResponse(http::status::created, CheckpointJson(*made));
+}
+
+}  // namespace
+
+http::status HttpStatusOf(const Status& status) {
+  switch (status.code()) {
+    case Status::Code::kOk:
+      return http::status::ok;
+    case Status::Code::kNotFound:
+      return http::status::not_found;
+    case Status::Code::kInvalidArgument:
+      return http::status::bad_request;
+    case Status::Code::kConflict:
+      return http::status::conflict;
+    case Status::Code::kErased:
+      return http::status::gone;
+    case Status::Code::kPermissionDenied:
+      return http::status::forbidden;
+    case Status::Code::kBusy:
+      return http::status::service_unavailable;
+    case Status::Code::kNoSpace:
+      return http::status::insufficient_storage;
+    case Status::Code::kNotSupported:
+      return http::status::not_implemented;
+    case Status::Code::kCorruption:
+    case Status::Code::kIOError:
+    case Status::Code::kFailed:
+      return http::status::internal_server_error;
+  }
+  return http::status::internal_server_error;
+}
+
+std::string_view ErrorCodeOf(const Status& status) {
+  switch (status.code()) {
+    case Status::Code::kOk:
+      return "ok";
+    case Status::Code::kNotFound:
+      return "not_found";
+    case Status::Code::kInvalidArgument:
+      return "invalid_argument";
+    case Status::Code::kConflict:
+      return "conflict";
+    case Status::Code::kErased:
+      return "erased";
+    case Status::Code::kPermissionDenied:
+      return "permission_denied";
+    case Status::Code::kBusy:
+      return "busy";
+    case Status::Code::kNoSpace:
+      return "no_space";
+    case Status::Code::kNotSupported:
+      return "not_supported";
+    case Status::Code::kCorruption:
+      return "corruption";
+    case Status::Code::kIOError:
+      return "io_error";
+    case Status::Code::kFailed:
+      return "failed";
+  }
+  return "internal";
+}
+
+Response StatusResponse(const Status& status) {
+  return ErrorResponse(HttpStatusOf(status), ErrorCodeOf(status), status.message());
+}
+
+void AddNodeRoutes(Router* router, Store* store) {
+  using V = http::verb;
+  router->Add(V::get, "/health",
+              [store](const Request&, const RouteParams&) { return Health(store); });
+  router->Add(V::post, "/v1/buckets/{bucket}/events",
+              [store](const Request& r, const RouteParams& p) { return AppendOne(store, r, p); });
+  router->Add(V::post, "/v1/buckets/{bucket}/events:batch",
+              [store](const Request& r, const RouteParams& p) { return AppendBatch(store, r, p); });
+  router->Add(V::get, "/v1/events/{cid}",
+              [store](const Request& r, const RouteParams& p) { return GetEvent(store, r, p); });
+  router->Add(V::get, "/v1/buckets/{bucket}/users/{user}/timeline",
+              [store](const Request&, const RouteParams& p) { return Timeline(store, p); });
+  router->Add(V::put, "/v1/blobs",
+              [store](const Request& r, const RouteParams&) { return PutBlob(store, r); });
+  router->Add(V::get, "/v1/blobs/{cid}",
+              [store](const Request& r, const RouteParams& p) { return GetBlob(store, r, p); });
+  router->Add(V::get, "/v1/checkpoints",
+              [store](const Request&, const RouteParams&) { return ListCheckpoints(store); });
+  router->Add(V::post, "/v1/checkpoints",
+              [store](const Request&, const RouteParams&) { return MakeCheckpoint(store); });
+}
+
+}  // namespace ddc::node

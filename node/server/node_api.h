@@ -1,0 +1,40 @@
+// The DDC API routes of ddc-node over one Store (docs: node.md, openapi.yaml).
+//
+// Every handler is a thin translation: parse the path, query and body, call the Store, map its
+// Status to an HTTP status with StatusResponse(). Handlers block on the store (a group commit
+// takes milliseconds), which the server allows (http_server.h). Thread-safe, as the Store is.
+#ifndef DDC_NODE_SERVER_NODE_API_H_
+#define DDC_NODE_SERVER_NODE_API_H_
+
+#include <boost/beast/http/status.hpp>
+#include <cstdint>
+#include <string_view>
+
+#include "ddc/status.h"
+#include "ddc/store.h"
+#include "node/server/http_server.h"
+#include "node/server/router.h"
+
+namespace ddc::node {
+
+// Timeline pages: `limit` defaults to this and may not exceed the maximum.
+inline constexpr uint32_t kDefaultTimelineLimit = 100;
+inline constexpr uint32_t kMaxTimelineLimit = 1000;
+// Events in one POST .../events:batch (the store's group-commit bound).
+inline constexpr uint32_t kMaxBatchRequestEvents = kMaxGroupRecords;
+
+// The one place a Status becomes an HTTP status: NotFound 404, InvalidArgument 400,
+// Conflict 409, Erased 410, PermissionDenied 403, Busy 503, NoSpace 507, NotSupported 501,
+// everything else (Failed, IOError, Corruption) 500.
+boost::beast::http::status HttpStatusOf(const Status& status);
+// The JSON error code of a Status ("not_found", "invalid_argument", ...).
+std::string_view ErrorCodeOf(const Status& status);
+// ErrorResponse(HttpStatusOf(s), ErrorCodeOf(s), s.message()). REQUIRES: !status.ok().
+Response StatusResponse(const Status& status);
+
+// Adds every route of this step to `router`. `store` is not owned and must outlive it.
+void AddNodeRoutes(Router* router, Store* store);
+
+}  // namespace ddc::node
+
+#endif  // DDC_NODE_SERVER_NODE_API_H_
