@@ -130,9 +130,20 @@ class EventAudit {
       auto key = KeyFor(body->origin);
       if (!key.ok()) return Status::Corruption(what + ": " + key.status().message());
       auto verified = timeline::VerifyCheckpointNote(note, *key);
-      if (!verified.ok()) {
+      if (verified.status().IsNotFound() && !seen_node_key_) {
+        // Signed by another key before any checkpoint of the node key: the node key changed
+        // since (Options::node_key_seed). Its signature cannot be checked here; its root still
+        // is, below. Store::Verify fails when no checkpoint at all is by the node key.
+        ++other_key_checkpoints_;
+      } else if (verified.status().IsNotFound()) {
+        return Status::Corruption(what + " does not verify under the node key (" + key_source_ +
+                                  "): it is signed by another key, after checkpoints by the "
+                                  "node key");
+      } else if (!verified.ok()) {
         return Status::Corruption(what + " does not verify under the node key (" + key_source_ +
                                   "): " + verified.status().message());
+      } else {
+        seen_node_key_ = true;
       }
     }
     const uint64_t journal = state_.journal_assigned();
@@ -153,6 +164,7 @@ class EventAudit {
   uint64_t timelines() const { return state_.timelines(); }
   uint64_t batch_signatures() const { return verified_batches_.size(); }
   uint64_t checkpoints() const { return checkpoints_; }
+  uint64_t other_key_checkpoints() const { return other_key_checkpoints_; }
   bool signatures_checked() const { return !seed_.empty(); }
 
  private:
@@ -187,6 +199,8 @@ class EventAudit {
   std::set<BatchKey> verified_batches_;
   std::map<std::string, timeline::VerifierKey> keys_;  // By checkpoint origin.
   uint64_t checkpoints_ = 0;
+  uint64_t other_key_checkpoints_ = 0;  // Signed by another key than the node's.
+  bool seen_node_key_ = false;          // A checkpoint verified under the node key.
 };
 
 // Every segment of `dir` in id order, headers checked, contiguous and of one store.
@@ -380,6 +394,19 @@ Result<VerifyReport> Store::Verify(const Options& options,
   report.batch_signatures = audit.batch_signatures();
   report.checkpoints = audit.checkpoints();
   report.checkpoint_signatures_checked = audit.signatures_checked();
+  report.other_key_checkpoints = audit.other_key_checkpoints();
+  if (report.checkpoint_signatures_checked && report.checkpoints > 0 &&
+      report.other_key_checkpoints == report.checkpoints) {
+    return Status::Corruption("none of the " + std::to_string(report.checkpoints) +
+                              " checkpoints verifies under the node key: each is signed by "
+                              "another key");
+  }
+  if (report.other_key_checkpoints > 0) {
+    const std::string note = std::to_string(report.other_key_checkpoints) +
+                             " checkpoint(s) signed by another key than the node's (an earlier "
+                             "node key?): their signatures were not checked, their roots were";
+    report.notes = report.notes.empty() ? note : report.notes + "; " + note;
+  }
   if (!audit.signatures_checked() && report.checkpoints > 0) {
     const std::string note = "checkpoint signatures not checked: no node key (" +
                              std::string(kNodeKeyFileName) + " is absent)";

@@ -306,8 +306,10 @@ Result<std::string> VerifyNoteAs(std::string_view what, std::string_view note,
     ++line_number;
   }
   if (!verified) {
-    return Fail(what, "no signature by key " + KeyLabel(key) + " (" + std::to_string(ignored) +
-                          " signature line(s) by unknown keys ignored)");
+    // NotFound, not InvalidArgument: the note may be sound, only not signed by this key.
+    return Status::NotFound(std::string(what) + ": no signature by key " + KeyLabel(key) + " (" +
+                            std::to_string(ignored) +
+                            " signature line(s) by unknown keys ignored)");
   }
   return std::string(text);
 }

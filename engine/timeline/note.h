@@ -83,7 +83,8 @@ bool HasSurroundingSpace(std::string_view text);
 // from other keys (another name or another key ID) are ignored, a signature by `key` that does
 // not verify rejects the note, and at least one must verify. Every rejection is InvalidArgument
 // "note: ..." naming the check: too large, invalid bytes (line N), no blank line, malformed
-// signature line N, too many signatures, bad signature on line N, no signature by the key.
+// signature line N, too many signatures, bad signature on line N — except a well-formed note
+// with no signature by the key, which is NotFound "note: no signature by key ...".
 Result<std::string> VerifyNote(std::string_view note, const VerifierKey& key);
 
 // VerifyNote with the error prefix `what` instead of "note" (checkpoint.cc uses "checkpoint").

@@ -79,6 +79,9 @@ struct VerifyReport {
   // A node key was known (Options::node_key_seed, else the store's node.key) and every
   // checkpoint's signature was checked under it. False: signatures could not be checked.
   bool checkpoint_signatures_checked = false;
+  // Checkpoints signed by a key other than the node's current one (it changed since, through
+  // Options::node_key_seed): their roots are checked, their signatures cannot be.
+  uint64_t other_key_checkpoints = 0;
   std::string notes;  // Things that are not errors, e.g. a torn tail that the next open will
                       // truncate; empty when none.
 };

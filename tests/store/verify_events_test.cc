@@ -351,8 +351,34 @@ TEST_F(VerifyEventsTest, NodeKeyFromOptionsOrNone) {
   auto r = Store::Verify(wrong);
   ASSERT_FALSE(r.ok());
   EXPECT_TRUE(r.status().IsCorruption()) << r.status().ToString();
-  EXPECT_NE(r.status().message().find("does not verify under the node key"), std::string::npos)
+  EXPECT_NE(r.status().message().find("none of the " + std::to_string(checkpoints_) +
+                                      " checkpoints verifies under the node key"),
+            std::string::npos)
       << r.status().message();
+}
+
+TEST_F(VerifyEventsTest, CheckpointsOfAnEarlierNodeKeyAreNotedNotCorruption) {
+  // The node key changes (Options::node_key_seed): checkpoints signed before the change stay
+  // valid history. Verify checks their roots, says it could not check their signatures, and
+  // still refuses a checkpoint by another key once the node key has signed.
+  options_.node_key_seed = std::string(32, 'a');
+  BuildGoodStore();
+  Options rotated = options_;
+  rotated.node_key_seed = std::string(32, 'b');
+  AppendCheckpointRecord(SignedCheckpoint(rotated.node_key_seed, journal_.size, journal_.root));
+  auto r = Store::Verify(rotated);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->checkpoint_signatures_checked);
+  EXPECT_EQ(r->checkpoints, checkpoints_ + 1);
+  EXPECT_EQ(r->other_key_checkpoints, checkpoints_);
+  EXPECT_NE(r->notes.find("signed by another key than the node's"), std::string::npos) << r->notes;
+  // An old-key checkpoint after the new key's is not history: corruption.
+  AppendCheckpointRecord(SignedCheckpoint(options_.node_key_seed, journal_.size, journal_.root));
+  auto late = Store::Verify(rotated);
+  ASSERT_FALSE(late.ok());
+  EXPECT_TRUE(late.status().IsCorruption());
+  EXPECT_NE(late.status().message().find("after checkpoints by the node key"), std::string::npos)
+      << late.status().message();
 }
 
 }  // namespace
