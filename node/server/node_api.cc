@@ -6,15 +6,23 @@
 #include <boost/beast/http/verb.hpp>
 #include <cctype>
 #include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
 #include "engine/base/hex.h"
 #include "engine/timeline/base64.h"
+#include "node/server/routes.h"
 
 namespace ddc::node {
 
@@ -154,13 +162,143 @@ Status CheckEventForBucket(std::string_view bytes, uint64_t bucket) {
   return Status::OK();
 }
 
+// Counters of /metrics (docs/node.md "Metrics"). Thread-safe; one mutex, held for a few map
+// operations per request.
+class Metrics {
+ public:
+  // Upper bounds (seconds) of the latency histogram's buckets; +Inf is implied.
+  static constexpr std::array<double, 10> kLatencyBounds = {0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                                            0.025,  0.05,  0.1,    0.5,   2.5};
+
+  void Observe(std::string_view method, std::string_view route, unsigned status, double seconds,
+               uint64_t bytes_in, uint64_t bytes_out) {
+    std::lock_guard lock(mu_);
+    ++requests_[{std::string(method), std::string(route), status}];
+    Histogram& h = latency_[{std::string(method), std::string(route)}];
+    size_t i = 0;
+    while (i < kLatencyBounds.size() && seconds > kLatencyBounds[i]) ++i;
+    ++h.counts[i];
+    h.sum += seconds;
+    bytes_in_ += bytes_in;
+    bytes_out_ += bytes_out;
+  }
+  void CountAppends(uint64_t bucket, uint64_t n) {
+    std::lock_guard lock(mu_);
+    appends_[bucket] += n;
+  }
+  void CountRead(uint64_t bucket) {
+    std::lock_guard lock(mu_);
+    ++reads_[bucket];
+  }
+
+  std::string Render(const StoreStats& stats) const {
+    std::string out;
+    std::lock_guard lock(mu_);
+    Family(&out, "ddc_http_requests_total", "counter",
+           "HTTP requests answered by a route, by method, route pattern and status.");
+    for (const auto& [key, n] : requests_) {
+      const auto& [method, route, status] = key;
+      Sample(&out, "ddc_http_requests_total",
+             Labels(method, route) + ",status=\"" + std::to_string(status) + "\"",
+             std::to_string(n));
+    }
+    Family(&out, "ddc_http_request_duration_seconds", "histogram",
+           "Time to handle a request, by method and route pattern.");
+    for (const auto& [key, h] : latency_) {
+      const std::string labels = Labels(key.first, key.second);
+      uint64_t cumulative = 0;
+      for (size_t i = 0; i <= kLatencyBounds.size(); ++i) {
+        cumulative += h.counts[i];
+        std::string bucket_labels = labels;
+        bucket_labels.append(",le=\"")
+            .append(i < kLatencyBounds.size() ? Number(kLatencyBounds[i]) : "+Inf")
+            .append("\"");
+        Sample(&out, "ddc_http_request_duration_seconds_bucket", bucket_labels,
+               std::to_string(cumulative));
+      }
+      Sample(&out, "ddc_http_request_duration_seconds_sum", labels, Number(h.sum));
+      Sample(&out, "ddc_http_request_duration_seconds_count", labels, std::to_string(cumulative));
+    }
+    Family(&out, "ddc_http_request_body_bytes_total", "counter", "Request body bytes received.");
+    Sample(&out, "ddc_http_request_body_bytes_total", "", std::to_string(bytes_in_));
+    Family(&out, "ddc_http_response_body_bytes_total", "counter", "Response body bytes sent.");
+    Sample(&out, "ddc_http_response_body_bytes_total", "", std::to_string(bytes_out_));
+    Family(&out, "ddc_bucket_appends_total", "counter",
+           "Events accepted into a bucket over HTTP (puts).");
+    for (const auto& [bucket, n] : appends_) {
+      Sample(&out, "ddc_bucket_appends_total", "bucket=\"" + std::to_string(bucket) + "\"",
+             std::to_string(n));
+    }
+    Family(&out, "ddc_bucket_event_reads_total", "counter",
+           "Events of a bucket served over HTTP (gets).");
+    for (const auto& [bucket, n] : reads_) {
+      Sample(&out, "ddc_bucket_event_reads_total", "bucket=\"" + std::to_string(bucket) + "\"",
+             std::to_string(n));
+    }
+    Family(&out, "ddc_store_events", "gauge", "Events in all timelines.");
+    Sample(&out, "ddc_store_events", "", std::to_string(stats.events));
+    Family(&out, "ddc_store_log_bytes", "gauge", "Bytes in the store's segment files.");
+    Sample(&out, "ddc_store_log_bytes", "", std::to_string(stats.log_bytes));
+    return out;
+  }
+
+ private:
+  struct Histogram {
+    std::array<uint64_t, kLatencyBounds.size() + 1> counts{};
+    double sum = 0;
+  };
+
+  static void Family(std::string* out, std::string_view name, std::string_view type,
+                     std::string_view help) {
+    out->append("# HELP ").append(name).append(" ").append(help).append("\n");
+    out->append("# TYPE ").append(name).append(" ").append(type).append("\n");
+  }
+  static void Sample(std::string* out, std::string_view name, std::string_view labels,
+                     std::string_view value) {
+    out->append(name);
+    if (!labels.empty()) out->append("{").append(labels).append("}");
+    out->append(" ").append(value).append("\n");
+  }
+  static std::string Labels(std::string_view method, std::string_view route) {
+    std::string out = "method=\"";
+    out.append(method).append("\",route=\"").append(Escape(route)).append("\"");
+    return out;
+  }
+  static std::string Escape(std::string_view value) {
+    std::string out;
+    for (const char c : value) {
+      if (c == '\\' || c == '"') out.push_back('\\');
+      if (c == '\n') {
+        out += "\\n";
+        continue;
+      }
+      out.push_back(c);
+    }
+    return out;
+  }
+  static std::string Number(double value) {
+    std::array<char, 32> buf{};
+    const auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), value);
+    return ec == std::errc() ? std::string(buf.data(), end) : "NaN";
+  }
+
+  mutable std::mutex mu_;
+  std::map<std::tuple<std::string, std::string, unsigned>, uint64_t> requests_;
+  std::map<std::pair<std::string, std::string>, Histogram> latency_;
+  uint64_t bytes_in_ = 0;
+  uint64_t bytes_out_ = 0;
+  std::map<uint64_t, uint64_t> appends_;
+  std::map<uint64_t, uint64_t> reads_;
+};
+
 Response Health(Store* store) {
   const StoreStats stats = store->Stats();
   return JsonResponse(http::status::ok,
                       {{"status", "ok"}, {"events", stats.events}, {"records", stats.records}});
 }
 
-Response AppendOne(Store* store, const Request& request, const RouteParams& params) {
+Response AppendOne(Store* store, Metrics* metrics, const Request& request,
+                   const RouteParams& params) {
   Response error;
   const std::optional<uint64_t> bucket = PathBucket(params, &error);
   if (!bucket) return error;
@@ -174,6 +312,7 @@ Response AppendOne(Store* store, const Request& request, const RouteParams& para
   if (Status s = CheckEventForBucket(request.body(), *bucket); !s.ok()) return StatusResponse(s);
   Result<AppendResult> appended = store->Append(request.body());
   if (!appended.ok()) return StatusResponse(appended.status());
+  metrics->CountAppends(*bucket, 1);
   return JsonResponse(appended->existed ? http::status::ok : http::status::created,
                       AppendJson(*appended));
 }
@@ -214,7 +353,8 @@ Result<std::vector<std::string_view>> SplitBatch(std::string_view body) {
   return events;
 }
 
-Response AppendBatch(Store* store, const Request& request, const RouteParams& params) {
+Response AppendBatch(Store* store, Metrics* metrics, const Request& request,
+                     const RouteParams& params) {
   Response error;
   const std::optional<uint64_t> bucket = PathBucket(params, &error);
   if (!bucket) return error;
@@ -238,6 +378,9 @@ Response AppendBatch(Store* store, const Request& request, const RouteParams& pa
   }
   if (!accepted.empty()) {
     std::vector<Result<AppendResult>> appended = store->AppendBatch(accepted);
+    metrics->CountAppends(*bucket, static_cast<uint64_t>(std::count_if(
+                                       appended.begin(), appended.end(),
+                                       [](const Result<AppendResult>& a) { return a.ok(); })));
     for (size_t k = 0; k < appended.size(); ++k) {
       results[accepted_index[k]] = appended[k].ok()
                                        ? AppendJson(*appended[k])
@@ -247,12 +390,14 @@ Response AppendBatch(Store* store, const Request& request, const RouteParams& pa
   return JsonResponse(http::status::ok, {{"results", std::move(results)}});
 }
 
-Response GetEvent(Store* store, const Request& request, const RouteParams& params) {
+Response GetEvent(Store* store, Metrics* metrics, const Request& request,
+                  const RouteParams& params) {
   Response error;
   const std::optional<Cid> cid = PathCid(params, &error);
   if (!cid) return error;
   Result<Event> event = store->GetEvent(*cid);
   if (!event.ok()) return StatusResponse(event.status());
+  metrics->CountRead(event->bucket);
   if (WantsJson(request)) return JsonResponse(http::status::ok, EventJson(*event, *cid));
   Result<std::string> bytes = store->Get(*cid);
   if (!bytes.ok()) return StatusResponse(bytes.status());
@@ -378,7 +523,196 @@ Response MakeCheckpoint(Store* store) {
   return JsonResponse(http::status::created, CheckpointJson(*made));
 }
 
+Response ListBuckets(Store* store) {
+  return JsonResponse(http::status::ok, {{"buckets", store->Buckets()}});
+}
+
+Response ListUsers(Store* store, const RouteParams& params) {
+  Response error;
+  const std::optional<uint64_t> bucket = PathBucket(params, &error);
+  if (!bucket) return error;
+  Json users = Json::array();
+  for (std::unique_ptr<UserIterator> it = store->NewUserIterator(*bucket); it->Valid();
+       it->Next()) {
+    const TimelineInfo& t = it->timeline();
+    users.push_back({{"user", Hex(t.user)},
+                     {"size", t.size},
+                     {"root", Hex(t.root)},
+                     {"head", t.size > 0 ? Json(t.head.ToString()) : Json(nullptr)}});
+  }
+  return JsonResponse(http::status::ok, {{"bucket", *bucket}, {"users", std::move(users)}});
+}
+
+Response NodeInfo(Store* store) {
+  const std::string key = store->NodeVerifierKey();
+  return JsonResponse(http::status::ok,
+                      {{"verifier_key", key}, {"origin", key.substr(0, key.find('+'))}});
+}
+
+Json HashesJson(const std::vector<Hash32>& hashes) {
+  Json list = Json::array();
+  for (const Hash32& h : hashes) list.push_back(Hex(h));
+  return list;
+}
+
+Response GetEventProof(Store* store, const Request& request, const RouteParams& params) {
+  Response error;
+  const std::optional<Cid> cid = PathCid(params, &error);
+  if (!cid) return error;
+  // Distinguishes "no such event" (and "erased") from "not sealed yet".
+  if (Result<Event> event = store->GetEvent(*cid); !event.ok()) {
+    return StatusResponse(event.status());
+  }
+  Result<EventProof> proof = store->ProveEvent(*cid);
+  if (!proof.ok()) {
+    if (proof.status().code() == Status::Code::kNotFound) {
+      return ErrorResponse(http::status::not_found, "not_sealed",
+                           "event " + cid->ToString() +
+                               " is stored but not sealed by a checkpoint yet; it is once the "
+                               "next checkpoint is made (POST /v1/checkpoints or the node's "
+                               "checkpoint interval)");
+    }
+    return StatusResponse(proof.status());
+  }
+  if (WantsJson(request)) {
+    return JsonResponse(http::status::ok, {{"cid", cid->ToString()},
+                                           {"event", timeline::Base64Encode(Bytes(proof->event))},
+                                           {"position", proof->position},
+                                           {"timeline_path", HashesJson(proof->timeline_path)},
+                                           {"journal_index", proof->journal_index},
+                                           {"journal_path", HashesJson(proof->journal_path)},
+                                           {"checkpoint", proof->checkpoint}});
+  }
+  Result<std::string> bytes = EncodeEventProof(*proof);
+  if (!bytes.ok()) return StatusResponse(bytes.status());
+  return MakeResponse(http::status::ok, std::move(*bytes), "application/cbor");
+}
+
+// The required ?old=A&new=B of a consistency proof.
+bool ParseSizes(const RouteParams& params, uint64_t* old_size, uint64_t* new_size,
+                Response* error) {
+  for (const auto& [name, out] : {std::pair{"old", old_size}, std::pair{"new", new_size}}) {
+    const std::string* text = params.Query(name);
+    const std::optional<uint64_t> parsed = text ? ParseU64(*text) : std::nullopt;
+    if (!parsed) {
+      *error = BadRequest("bad_query", std::string("query parameter '") + name +
+                                           "' (a tree size) is missing or not a number");
+      return false;
+    }
+    *out = *parsed;
+  }
+  return true;
+}
+
+Response TimelineConsistency(Store* store, const RouteParams& params) {
+  Response error;
+  const std::optional<uint64_t> bucket = PathBucket(params, &error);
+  if (!bucket) return error;
+  const std::optional<PublicKey> user = ParseUser(params.Path("user"));
+  if (!user) return BadRequest("bad_user", "user must be 64 hex digits (an ed25519 public key)");
+  uint64_t old_size = 0;
+  uint64_t new_size = 0;
+  if (!ParseSizes(params, &old_size, &new_size, &error)) return error;
+  Result<std::vector<Hash32>> proof =
+      store->TimelineConsistencyProof(*bucket, *user, old_size, new_size);
+  if (!proof.ok()) return StatusResponse(proof.status());
+  Result<Hash32> old_root = store->TimelineRoot(*bucket, *user, old_size);
+  if (!old_root.ok()) return StatusResponse(old_root.status());
+  Result<Hash32> new_root = store->TimelineRoot(*bucket, *user, new_size);
+  if (!new_root.ok()) return StatusResponse(new_root.status());
+  return JsonResponse(http::status::ok, {{"old", old_size},
+                                         {"new", new_size},
+                                         {"old_root", Hex(*old_root)},
+                                         {"new_root", Hex(*new_root)},
+                                         {"proof", HashesJson(*proof)}});
+}
+
+Response JournalConsistency(Store* store, const RouteParams& params) {
+  Response error;
+  uint64_t old_size = 0;
+  uint64_t new_size = 0;
+  if (!ParseSizes(params, &old_size, &new_size, &error)) return error;
+  Result<std::vector<Hash32>> proof = store->JournalConsistencyProof(old_size, new_size);
+  if (!proof.ok()) return StatusResponse(proof.status());
+  Result<Hash32> old_root = store->JournalRoot(old_size);
+  if (!old_root.ok()) return StatusResponse(old_root.status());
+  Result<Hash32> new_root = store->JournalRoot(new_size);
+  if (!new_root.ok()) return StatusResponse(new_root.status());
+  return JsonResponse(http::status::ok, {{"old", old_size},
+                                         {"new", new_size},
+                                         {"old_root", Hex(*old_root)},
+                                         {"new_root", Hex(*new_root)},
+                                         {"proof", HashesJson(*proof)}});
+}
+
+// 415 unless the body is sent as CBOR; `what` names the body in the message.
+std::optional<Response> RequireCbor(const Request& request, std::string_view what) {
+  const std::string type = MediaType(request);
+  if (std::find(std::begin(kCborTypes), std::end(kCborTypes), type) != std::end(kCborTypes)) {
+    return std::nullopt;
+  }
+  return ErrorResponse(http::status::unsupported_media_type, "unsupported_media_type",
+                       std::string(what) +
+                           " is posted as application/cbor or application/vnd.ipld.dag-cbor, "
+                           "not '" +
+                           type + "'");
+}
+
+Response Erase(Store* store, const Request& request) {
+  if (std::optional<Response> error = RequireCbor(request, "a tombstone")) return *error;
+  Result<EraseResult> erased = store->Erase(std::string_view(request.body()));
+  if (!erased.ok()) return StatusResponse(erased.status());
+  return JsonResponse(http::status::ok, {{"tombstone", erased->tombstone.ToString()},
+                                         {"events_erased", erased->events_erased},
+                                         {"grants_destroyed", erased->grants_destroyed},
+                                         {"keys_shredded", erased->keys_shredded},
+                                         {"existed", erased->existed}});
+}
+
+Response PutGrant(Store* store, const Request& request) {
+  if (std::optional<Response> error = RequireCbor(request, "a grant")) return *error;
+  Result<Cid> cid = store->PutGrant(std::string_view(request.body()));
+  if (!cid.ok()) return StatusResponse(cid.status());
+  return JsonResponse(http::status::created, {{"cid", cid->ToString()}});
+}
+
+Json GrantJson(const GrantRecord& r) {
+  const Grant& g = r.grant;
+  return {{"cid", r.cid.ToString()},
+          {"bucket", g.bucket},
+          {"user", g.user ? Json(Hex(*g.user)) : Json(nullptr)},
+          {"scope", g.scope},
+          {"key_version", g.key_version},
+          {"grantee", Hex(g.grantee)},
+          {"granter", Hex(g.granter)},
+          {"created_ms", g.created_ms},
+          {"bytes", timeline::Base64Encode(Bytes(r.bytes))}};
+}
+
+Response ListGrants(Store* store, const RouteParams& params) {
+  std::vector<GrantRecord> grants;
+  const std::string* grantee = params.Query("grantee");
+  const std::string* bucket_text = params.Query("bucket");
+  const std::string* scope = params.Query("scope");
+  if (grantee != nullptr && bucket_text == nullptr && scope == nullptr) {
+    const std::optional<PublicKey> key = ParseUser(*grantee);
+    if (!key) return BadRequest("bad_query", "grantee must be 64 hex digits (an X25519 key)");
+    grants = store->GrantsForGrantee(*key);
+  } else if (grantee == nullptr && bucket_text != nullptr && scope != nullptr) {
+    const std::optional<uint64_t> bucket = ParseU64(*bucket_text);
+    if (!bucket) return BadRequest("bad_query", "bucket '" + *bucket_text + "' is not a number");
+    grants = store->GrantsForScope(*bucket, *scope);
+  } else {
+    return BadRequest("bad_query", "list grants either by ?grantee=HEX or by ?bucket=N&scope=S");
+  }
+  Json list = Json::array();
+  for (const GrantRecord& r : grants) list.push_back(GrantJson(r));
+  return JsonResponse(http::status::ok, {{"grants", std::move(list)}});
+}
+
 }  // namespace
+
+std::span<const RouteSpec> NodeRoutes() { return kNodeRoutes; }
 
 http::status HttpStatusOf(const Status& status) {
   switch (status.code()) {
@@ -444,24 +778,70 @@ Response StatusResponse(const Status& status) {
 
 void AddNodeRoutes(Router* router, Store* store) {
   using V = http::verb;
-  router->Add(V::get, "/health",
-              [store](const Request&, const RouteParams&) { return Health(store); });
-  router->Add(V::post, "/v1/buckets/{bucket}/events",
-              [store](const Request& r, const RouteParams& p) { return AppendOne(store, r, p); });
-  router->Add(V::post, "/v1/buckets/{bucket}/events:batch",
-              [store](const Request& r, const RouteParams& p) { return AppendBatch(store, r, p); });
-  router->Add(V::get, "/v1/events/{cid}",
-              [store](const Request& r, const RouteParams& p) { return GetEvent(store, r, p); });
-  router->Add(V::get, "/v1/buckets/{bucket}/users/{user}/timeline",
-              [store](const Request&, const RouteParams& p) { return Timeline(store, p); });
-  router->Add(V::put, "/v1/blobs",
-              [store](const Request& r, const RouteParams&) { return PutBlob(store, r); });
-  router->Add(V::get, "/v1/blobs/{cid}",
-              [store](const Request& r, const RouteParams& p) { return GetBlob(store, r, p); });
-  router->Add(V::get, "/v1/checkpoints",
-              [store](const Request&, const RouteParams&) { return ListCheckpoints(store); });
-  router->Add(V::post, "/v1/checkpoints",
-              [store](const Request&, const RouteParams&) { return MakeCheckpoint(store); });
+  auto metrics = std::make_shared<Metrics>();
+  size_t added = 0;
+  // Registers a route of kNodeRoutes, timing and counting every request it answers.
+  auto add = [&](V method, std::string_view pattern, Router::RouteHandler handler) {
+    const auto spec = std::find_if(kNodeRoutes.begin(), kNodeRoutes.end(), [&](const RouteSpec& r) {
+      return r.method == http::to_string(method) && r.pattern == pattern;
+    });
+    if (spec == kNodeRoutes.end()) {
+      throw std::logic_error("route " + std::string(pattern) + " is missing from kNodeRoutes");
+    }
+    ++added;
+    router->Add(method, pattern,
+                [metrics, spec, h = std::move(handler)](const Request& r, const RouteParams& p) {
+                  const auto start = std::chrono::steady_clock::now();
+                  Response response = h(r, p);
+                  const std::chrono::duration<double> took =
+                      std::chrono::steady_clock::now() - start;
+                  metrics->Observe(spec->method, spec->pattern, response.result_int(), took.count(),
+                                   r.body().size(), response.body().size());
+                  return response;
+                });
+  };
+  Metrics* m = metrics.get();
+  add(V::get, "/health", [store](const Request&, const RouteParams&) { return Health(store); });
+  add(V::get, "/metrics", [store, m](const Request&, const RouteParams&) {
+    return MakeResponse(http::status::ok, m->Render(store->Stats()),
+                        "text/plain; version=0.0.4; charset=utf-8");
+  });
+  add(V::get, "/v1/node", [store](const Request&, const RouteParams&) { return NodeInfo(store); });
+  add(V::get, "/v1/buckets",
+      [store](const Request&, const RouteParams&) { return ListBuckets(store); });
+  add(V::get, "/v1/buckets/{bucket}/users",
+      [store](const Request&, const RouteParams& p) { return ListUsers(store, p); });
+  add(V::post, "/v1/buckets/{bucket}/events",
+      [store, m](const Request& r, const RouteParams& p) { return AppendOne(store, m, r, p); });
+  add(V::post, "/v1/buckets/{bucket}/events:batch",
+      [store, m](const Request& r, const RouteParams& p) { return AppendBatch(store, m, r, p); });
+  add(V::get, "/v1/events/{cid}",
+      [store, m](const Request& r, const RouteParams& p) { return GetEvent(store, m, r, p); });
+  add(V::get, "/v1/events/{cid}/proof",
+      [store](const Request& r, const RouteParams& p) { return GetEventProof(store, r, p); });
+  add(V::get, "/v1/buckets/{bucket}/users/{user}/timeline",
+      [store](const Request&, const RouteParams& p) { return Timeline(store, p); });
+  add(V::get, "/v1/buckets/{bucket}/users/{user}/consistency",
+      [store](const Request&, const RouteParams& p) { return TimelineConsistency(store, p); });
+  add(V::get, "/v1/journal/consistency",
+      [store](const Request&, const RouteParams& p) { return JournalConsistency(store, p); });
+  add(V::put, "/v1/blobs",
+      [store](const Request& r, const RouteParams&) { return PutBlob(store, r); });
+  add(V::get, "/v1/blobs/{cid}",
+      [store](const Request& r, const RouteParams& p) { return GetBlob(store, r, p); });
+  add(V::get, "/v1/checkpoints",
+      [store](const Request&, const RouteParams&) { return ListCheckpoints(store); });
+  add(V::post, "/v1/checkpoints",
+      [store](const Request&, const RouteParams&) { return MakeCheckpoint(store); });
+  add(V::post, "/v1/erase",
+      [store](const Request& r, const RouteParams&) { return Erase(store, r); });
+  add(V::post, "/v1/grants",
+      [store](const Request& r, const RouteParams&) { return PutGrant(store, r); });
+  add(V::get, "/v1/grants",
+      [store](const Request&, const RouteParams& p) { return ListGrants(store, p); });
+  if (added != kNodeRoutes.size()) {
+    throw std::logic_error("kNodeRoutes lists routes AddNodeRoutes does not register");
+  }
 }
 
 }  // namespace ddc::node

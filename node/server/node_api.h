@@ -8,12 +8,14 @@
 
 #include <boost/beast/http/status.hpp>
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 #include "ddc/status.h"
 #include "ddc/store.h"
 #include "node/server/http_server.h"
 #include "node/server/router.h"
+#include "node/server/routes.h"
 
 namespace ddc::node {
 
@@ -32,8 +34,13 @@ std::string_view ErrorCodeOf(const Status& status);
 // ErrorResponse(HttpStatusOf(s), ErrorCodeOf(s), s.message()). REQUIRES: !status.ok().
 Response StatusResponse(const Status& status);
 
-// Adds every route of this step to `router`. `store` is not owned and must outlive it.
+// Adds every route of kNodeRoutes (routes.h) to `router`, each timed and counted for
+// GET /metrics. `store` is not owned and must outlive it. Throws std::logic_error when the
+// handlers and kNodeRoutes disagree (a programming error, caught by any test that starts a node).
 void AddNodeRoutes(Router* router, Store* store);
+
+// The (method, pattern) pairs AddNodeRoutes registers, in registration order: kNodeRoutes.
+std::span<const RouteSpec> NodeRoutes();
 
 }  // namespace ddc::node
 

@@ -1,8 +1,9 @@
 // End-to-end tests of ddc-node: each test starts the real binary (DDC_NODE) on a free loopback
 // port with its own data directory, reads the port from its one "listening on" log line, and
-// talks HTTP/1.1 to it with a small blocking client over plain sockets (one connection per
-// request, or raw bytes for the tests of limits and timeouts). They prove the routes, every
-// error status of this step (400, 404, 405, 408, 409, 413, 415, 416, 431, 503), and that a
+// talks HTTP/1.1 to it with a small blocking client over plain sockets (node_test_util.h; one
+// connection per request, or raw bytes for the tests of limits and timeouts). They prove the
+// routes (proofs fetched over HTTP verify with verify.h alone), every error status of this step
+// (400, 403, 404, 405, 408, 409, 410, 413, 415, 416, 431, 503), /metrics moving, and that a
 // SIGTERM under load exits 0 with every acknowledged event present when the store is reopened.
 // Waits are bounded by socket timeouts that only turn a hang into a failure; no assertion
 // depends on a sleep.
@@ -29,215 +30,19 @@
 #include <thread>
 #include <vector>
 
+#include "ddc/erasure.h"
 #include "ddc/event.h"
+#include "ddc/grants.h"
 #include "ddc/store.h"
 #include "ddc/verify.h"
 #include "engine/base/hex.h"
+#include "engine/timeline/base64.h"
 #include "tests/store/event_test_util.h"
+#include "tests/store/node_test_util.h"
 #include "tests/test_util.h"
 
 namespace ddc::test {
 namespace {
-
-using Json = nlohmann::json;
-
-// A test that hangs fails instead: no socket read waits longer than this.
-constexpr int kSocketTimeoutSeconds = 30;
-
-// A connected loopback socket, closed on destruction.
-class Conn {
- public:
-  explicit Conn(uint16_t port) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    timeval tv{kSocketTimeoutSeconds, 0};
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-  }
-  ~Conn() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Conn(const Conn&) = delete;
-  Conn& operator=(const Conn&) = delete;
-
-  bool connected() const { return connected_; }
-  int fd() const { return fd_; }
-  bool Send(std::string_view bytes) {
-    while (!bytes.empty()) {
-      const ssize_t n = send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      bytes.remove_prefix(static_cast<size_t>(n));
-    }
-    return true;
-  }
-  // Everything until the peer closes (or an error or the socket timeout); `eof` says which.
-  std::string ReadAll(bool* eof) {
-    std::string out;
-    char buf[16384];
-    while (true) {
-      const ssize_t n = recv(fd_, buf, sizeof(buf), 0);
-      if (n > 0) {
-        out.append(buf, static_cast<size_t>(n));
-        continue;
-      }
-      *eof = n == 0 || errno == ECONNRESET;
-      return out;
-    }
-  }
-
- private:
-  int fd_ = -1;
-  bool connected_ = false;
-};
-
-struct HttpResponse {
-  int status = 0;  // 0: no response (connection failed or closed early).
-  std::map<std::string, std::string> headers;  // Names lower-cased.
-  std::string body;
-
-  Json json() const { return Json::parse(body, nullptr, false); }
-  std::string Header(const std::string& name) const {
-    const auto it = headers.find(name);
-    return it == headers.end() ? "" : it->second;
-  }
-};
-
-// Parses one response (status line, headers, Content-Length body) from raw bytes.
-HttpResponse ParseResponse(const std::string& raw) {
-  HttpResponse r;
-  const size_t end = raw.find("\r\n\r\n");
-  if (end == std::string::npos || !raw.starts_with("HTTP/1.1 ")) return r;
-  r.status = std::atoi(raw.c_str() + 9);
-  size_t at = raw.find("\r\n") + 2;
-  while (at < end) {
-    const size_t eol = raw.find("\r\n", at);
-    const std::string line = raw.substr(at, eol - at);
-    const size_t colon = line.find(':');
-    std::string name = line.substr(0, colon);
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    r.headers[name] = line.substr(line.find_first_not_of(' ', colon + 1));
-    at = eol + 2;
-  }
-  const size_t length =
-      std::stoul(r.Header("content-length").empty() ? "0" : r.Header("content-length"));
-  r.body = raw.substr(end + 4, length);
-  return r;
-}
-
-HttpResponse Call(uint16_t port, const std::string& method, const std::string& target,
-                  const std::string& body = "", const std::vector<std::string>& headers = {}) {
-  Conn conn(port);
-  if (!conn.connected()) return {};
-  std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
-                        "Connection: close\r\nContent-Length: " + std::to_string(body.size()) +
-                        "\r\n";
-  for (const std::string& h : headers) request += h + "\r\n";
-  request += "\r\n" + body;
-  if (!conn.Send(request)) return {};
-  bool eof = false;
-  return ParseResponse(conn.ReadAll(&eof));
-}
-
-HttpResponse PostEvent(uint16_t port, uint64_t bucket, const std::string& bytes) {
-  return Call(port, "POST", "/v1/buckets/" + std::to_string(bucket) + "/events", bytes,
-              {"Content-Type: application/cbor"});
-}
-
-// The running ddc-node child process.
-class Node {
- public:
-  explicit Node(const std::string& data_dir, const std::string& config_json = "") {
-    std::vector<std::string> args = {DDC_NODE, "--listen", "127.0.0.1:0", "--data-dir", data_dir};
-    if (!config_json.empty()) {
-      config_path_ = data_dir + ".config.json";
-      std::ofstream(config_path_) << config_json;
-      args.push_back("--config");
-      args.push_back(config_path_);
-    }
-    std::vector<char*> argv;
-    argv.reserve(args.size() + 1);
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    int fds[2];
-    if (pipe(fds) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(fds[1], STDERR_FILENO);
-      close(fds[0]);
-      close(fds[1]);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    close(fds[1]);
-    err_fd_ = fds[0];
-    ReadPort();
-    reader_ = std::thread([this] { Drain(); });
-  }
-  ~Node() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    if (reader_.joinable()) reader_.join();
-    if (err_fd_ >= 0) close(err_fd_);
-    if (!config_path_.empty()) std::remove(config_path_.c_str());
-  }
-  Node(const Node&) = delete;
-  Node& operator=(const Node&) = delete;
-
-  uint16_t port() const { return port_; }
-  // Sends SIGTERM and returns the exit code (-1 if it did not exit normally).
-  int Terminate() {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-  std::string log() {
-    std::lock_guard lock(mu_);
-    return log_;
-  }
-
- private:
-  // Reads stderr until the "listening on" line (or EOF, or the socket timeout as a bound).
-  void ReadPort() {
-    const std::string marker = "listening on http://127.0.0.1:";
-    char buf[4096];
-    while (port_ == 0) {
-      pollfd p{err_fd_, POLLIN, 0};
-      if (poll(&p, 1, kSocketTimeoutSeconds * 1000) <= 0) return;
-      const ssize_t n = read(err_fd_, buf, sizeof(buf));
-      if (n <= 0) return;
-      std::lock_guard lock(mu_);
-      log_.append(buf, static_cast<size_t>(n));
-      const size_t at = log_.find(marker);
-      if (at != std::string::npos && log_.find('\n', at) != std::string::npos) {
-        port_ = static_cast<uint16_t>(std::atoi(log_.c_str() + at + marker.size()));
-      }
-    }
-  }
-  void Drain() {
-    char buf[4096];
-    ssize_t n = 0;
-    while ((n = read(err_fd_, buf, sizeof(buf))) > 0) {
-      std::lock_guard lock(mu_);
-      log_.append(buf, static_cast<size_t>(n));
-    }
-  }
-
-  pid_t pid_ = -1;
-  int err_fd_ = -1;
-  uint16_t port_ = 0;
-  std::string config_path_;
-  std::thread reader_;
-  std::mutex mu_;
-  std::string log_;
-};
 
 class NodeHttpTest : public ::testing::Test {
  protected:
@@ -586,6 +391,330 @@ TEST_F(NodeHttpTest, GracefulShutdownLosesNothingAcknowledged) {
   }
   EXPECT_GE(total, static_cast<size_t>(kClients * kAckedBeforeStop));
   EXPECT_GE((*store)->Stats().events, total);
+}
+
+std::string CidOf(const std::string& event) {
+  return EventCid(std::span(reinterpret_cast<const uint8_t*>(event.data()), event.size()))
+      .ToString();
+}
+
+std::span<const uint8_t> AsBytes(const std::string& s) {
+  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+}
+
+Hash32 HashFromHex(const std::string& hex) {
+  Hash32 h{};
+  EXPECT_EQ(hex.size(), 64u) << hex;
+  for (size_t i = 0; i < h.size() && 2 * i + 1 < hex.size(); ++i) {
+    h[i] = static_cast<uint8_t>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+  }
+  return h;
+}
+
+std::vector<Hash32> HashesFromJson(const Json& list) {
+  std::vector<Hash32> out;
+  for (const Json& h : list) out.push_back(HashFromHex(h.get<std::string>()));
+  return out;
+}
+
+TEST_F(NodeHttpTest, ListsBucketsAndTheirUsers) {
+  StartNode();
+  const KeyPair bob = UserKey(2);
+  EXPECT_EQ(Call(port_, "GET", "/v1/buckets").json(), (Json{{"buckets", Json::array()}}));
+  ASSERT_EQ(PostEvent(port_, 9, Signed(9, alice_, "a9", 1000)).status, 201);
+  ASSERT_EQ(PostEvent(port_, 7, Signed(7, alice_, "a1", 1000)).status, 201);
+  const std::string a2 = Signed(7, alice_, "a2", 2000);
+  ASSERT_EQ(PostEvent(port_, 7, a2).status, 201);
+  const std::string b1 = Signed(7, bob, "b1", 1500);
+  ASSERT_EQ(PostEvent(port_, 7, b1).status, 201);
+
+  HttpResponse r = Call(port_, "GET", "/v1/buckets");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.json(), (Json{{"buckets", {7, 9}}}));
+
+  r = Call(port_, "GET", "/v1/buckets/7/users");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const Json users = r.json()["users"];
+  ASSERT_EQ(users.size(), 2u) << r.body;
+  EXPECT_EQ(users[0]["user"], Hex(alice_.public_key));
+  EXPECT_EQ(users[0]["size"], 2);
+  EXPECT_EQ(users[0]["head"], CidOf(a2));
+  EXPECT_EQ(users[1]["user"], Hex(bob.public_key));
+  EXPECT_EQ(users[1]["size"], 1);
+  EXPECT_EQ(users[1]["head"], CidOf(b1));
+  // The listed root is the timeline's root: the one its consistency proof ends at.
+  r = Call(port_, "GET",
+           "/v1/buckets/7/users/" + Hex(alice_.public_key) + "/consistency?old=1&new=2");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(users[0]["root"], r.json()["new_root"]);
+
+  EXPECT_EQ(Call(port_, "GET", "/v1/buckets/8/users").json()["users"], Json::array());
+  EXPECT_EQ(Call(port_, "GET", "/v1/buckets/x/users").status, 400);
+}
+
+TEST_F(NodeHttpTest, ServesEventProofsThatVerify) {
+  StartNode();
+  const std::string event = Signed(7, alice_, "p1", 1000);
+  ASSERT_EQ(PostEvent(port_, 7, event).status, 201);
+  const std::string cid = CidOf(event);
+  // Stored but not sealed yet: a 404 that says so.
+  HttpResponse r = Call(port_, "GET", "/v1/events/" + cid + "/proof");
+  ASSERT_EQ(r.status, 404) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "not_sealed");
+  EXPECT_NE(r.json()["error"]["message"].get<std::string>().find("not sealed by a checkpoint"),
+            std::string::npos)
+      << r.body;
+  const Cid unknown = Cid::Of(Codec::kDagCbor, std::string_view("nothing"));
+  r = Call(port_, "GET", "/v1/events/" + unknown.ToString() + "/proof");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.json()["error"]["code"], "not_found");
+
+  ASSERT_EQ(Call(port_, "POST", "/v1/checkpoints").status, 201);
+  r = Call(port_, "GET", "/v1/events/" + cid + "/proof");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Header("content-type"), "application/cbor");
+  Result<EventProof> proof = DecodeEventProof(AsBytes(r.body));
+  ASSERT_TRUE(proof.ok()) << proof.status().ToString();
+
+  r = Call(port_, "GET", "/v1/node");
+  ASSERT_EQ(r.status, 200);
+  const std::string key = r.json()["verifier_key"];
+  Result<VerifiedEvent> verified = VerifyEventProof(*proof, key);
+  ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+  EXPECT_EQ(verified->cid.ToString(), cid);
+  EXPECT_EQ(verified->position, 0u);
+  EXPECT_EQ(verified->checkpoint_size, 1u);
+  EXPECT_EQ(verified->checkpoint_origin, r.json()["origin"]);
+  // Under another node's key the same bundle does not verify.
+  EXPECT_FALSE(VerifyEventProof(*proof, "other+01234567+AQ==").ok());
+
+  // The JSON form carries the same bundle.
+  r = Call(port_, "GET", "/v1/events/" + cid + "/proof", "", {"Accept: application/json"});
+  ASSERT_EQ(r.status, 200);
+  const Json j = r.json();
+  EXPECT_EQ(j["checkpoint"], proof->checkpoint);
+  EXPECT_EQ(j["position"], proof->position);
+  EXPECT_EQ(j["journal_index"], proof->journal_index);
+  EXPECT_EQ(HashesFromJson(j["journal_path"]), proof->journal_path);
+  EXPECT_EQ(HashesFromJson(j["timeline_path"]), proof->timeline_path);
+}
+
+TEST_F(NodeHttpTest, ServesConsistencyProofsThatVerify) {
+  StartNode();
+  ASSERT_EQ(PostEvent(port_, 7, Signed(7, alice_, "k1", 1000)).status, 201);
+  ASSERT_EQ(Call(port_, "POST", "/v1/checkpoints").status, 201);
+  ASSERT_EQ(PostEvent(port_, 7, Signed(7, alice_, "k2", 2000)).status, 201);
+  ASSERT_EQ(PostEvent(port_, 7, Signed(7, alice_, "k3", 3000)).status, 201);
+  ASSERT_EQ(Call(port_, "POST", "/v1/checkpoints").status, 201);
+  const Json checkpoints = Call(port_, "GET", "/v1/checkpoints").json()["checkpoints"];
+  ASSERT_EQ(checkpoints.size(), 2u);
+  const Hash32 root1 = HashFromHex(checkpoints[0]["root"]);
+  const Hash32 root3 = HashFromHex(checkpoints[1]["root"]);
+
+  // The journal: checked against the two signed checkpoints' roots.
+  HttpResponse r = Call(port_, "GET", "/v1/journal/consistency?old=1&new=3");
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::vector<Hash32> proof = HashesFromJson(r.json()["proof"]);
+  ASSERT_FALSE(proof.empty());
+  EXPECT_TRUE(VerifyConsistencyProof(1, 3, root1, root3, proof).ok());
+  proof[0][0] ^= 1;
+  EXPECT_FALSE(VerifyConsistencyProof(1, 3, root1, root3, proof).ok());
+
+  // A timeline.
+  const std::string base = "/v1/buckets/7/users/" + Hex(alice_.public_key) + "/consistency";
+  r = Call(port_, "GET", base + "?old=1&new=3");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const Json j = r.json();
+  proof = HashesFromJson(j["proof"]);
+  EXPECT_TRUE(
+      VerifyConsistencyProof(1, 3, HashFromHex(j["old_root"]), HashFromHex(j["new_root"]), proof)
+          .ok());
+  EXPECT_FALSE(
+      VerifyConsistencyProof(1, 3, HashFromHex(j["new_root"]), HashFromHex(j["new_root"]), proof)
+          .ok());
+
+  EXPECT_EQ(Call(port_, "GET", base + "?old=1").status, 400);
+  EXPECT_EQ(Call(port_, "GET", base + "?old=1&new=4").status, 400);
+  EXPECT_EQ(Call(port_, "GET", "/v1/journal/consistency?old=x&new=3").status, 400);
+  EXPECT_EQ(Call(port_, "GET", "/v1/journal/consistency?old=1&new=9").status, 400);
+  EXPECT_EQ(Call(port_, "GET",
+                 "/v1/buckets/7/users/" + Hex(UserKey(2).public_key) + "/consistency?old=1&new=1")
+                .status,
+            404);
+}
+
+std::string EncodedTombstone(uint64_t bucket, const KeyPair& user, const std::optional<Cid>& event,
+                             const KeyPair& signer) {
+  Tombstone t;
+  t.bucket = bucket;
+  t.user = user.public_key;
+  t.event = event;
+  t.timestamp_ms = 5000;
+  t.reason = "user request";
+  EXPECT_TRUE(SignTombstone(&t, signer).ok());
+  Result<std::string> bytes = EncodeTombstone(t);
+  EXPECT_TRUE(bytes.ok()) << bytes.status().ToString();
+  return bytes.ok() ? *bytes : std::string();
+}
+
+HttpResponse PostCbor(uint16_t port, const std::string& target, const std::string& body) {
+  return Call(port, "POST", target, body, {"Content-Type: application/cbor"});
+}
+
+TEST_F(NodeHttpTest, ErasesEventsAndAnswers410) {
+  StartNode();
+  const std::string e1 = Signed(7, alice_, "x1", 1000);
+  ASSERT_EQ(PostEvent(port_, 7, e1).status, 201);
+  ASSERT_EQ(PostEvent(port_, 7, Signed(7, alice_, "x2", 2000)).status, 201);
+  const Cid cid = *Cid::Parse(CidOf(e1));
+
+  // Signed by someone who is neither the user nor the bucket's owner.
+  HttpResponse r = PostCbor(port_, "/v1/erase", EncodedTombstone(7, alice_, cid, UserKey(2)));
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "permission_denied");
+  EXPECT_EQ(Call(port_, "GET", "/v1/events/" + cid.ToString()).status, 200);
+  r = Call(port_, "POST", "/v1/erase", EncodedTombstone(7, alice_, cid, alice_),
+           {"Content-Type: application/json"});
+  EXPECT_EQ(r.status, 415);
+  EXPECT_EQ(PostCbor(port_, "/v1/erase", "garbage").status, 400);
+
+  const std::string tombstone = EncodedTombstone(7, alice_, cid, alice_);
+  r = PostCbor(port_, "/v1/erase", tombstone);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["tombstone"], TombstoneCid(AsBytes(tombstone)).ToString());
+  EXPECT_EQ(r.json()["events_erased"], 1);
+  EXPECT_EQ(r.json()["grants_destroyed"], 0);
+
+  // Reading it now answers 410 with the store's message (who erased it and when).
+  r = Call(port_, "GET", "/v1/events/" + cid.ToString());
+  ASSERT_EQ(r.status, 410) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "erased");
+  EXPECT_EQ(r.json()["error"]["status"], 410);
+  const std::string message = r.json()["error"]["message"];
+  EXPECT_NE(message.find("erased"), std::string::npos) << message;
+  EXPECT_NE(message.find(Hex(alice_.public_key).substr(0, 8)), std::string::npos) << message;
+  EXPECT_EQ(
+      Call(port_, "GET", "/v1/events/" + cid.ToString(), "", {"Accept: application/json"}).status,
+      410);
+  EXPECT_EQ(Call(port_, "GET", "/v1/events/" + cid.ToString() + "/proof").status, 410);
+  // The timeline steps over it.
+  const Json events =
+      Call(port_, "GET", "/v1/buckets/7/users/" + Hex(alice_.public_key) + "/timeline")
+          .json()["events"];
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0]["position"], 1);
+}
+
+TEST_F(NodeHttpTest, StoresAndListsGrants) {
+  StartNode();
+  ASSERT_EQ(PostEvent(port_, 7, Signed(7, alice_, "g1", 1000)).status, 201);
+  const BoxKeyPair grantee = BoxKeyPair::Generate();
+  const MasterKey master = GenerateMasterKey();
+  Result<Grant> grant =
+      MakeGrant(master, 7, alice_.public_key, "profile", 1, grantee.public_key, alice_, 4000);
+  ASSERT_TRUE(grant.ok()) << grant.status().ToString();
+  Result<std::string> bytes = EncodeGrant(*grant);
+  ASSERT_TRUE(bytes.ok());
+
+  HttpResponse r = PostCbor(port_, "/v1/grants", *bytes);
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json()["cid"], GrantCid(AsBytes(*bytes)).ToString());
+  // A grant of alice's scope signed by someone else.
+  Result<Grant> forged =
+      MakeGrant(master, 7, alice_.public_key, "contact", 1, grantee.public_key, UserKey(2), 4000);
+  ASSERT_TRUE(forged.ok());
+  r = PostCbor(port_, "/v1/grants", *EncodeGrant(*forged));
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(PostCbor(port_, "/v1/grants", "garbage").status, 400);
+
+  r = Call(port_, "GET", "/v1/grants?grantee=" + Hex(grantee.public_key));
+  ASSERT_EQ(r.status, 200) << r.body;
+  Json list = r.json()["grants"];
+  ASSERT_EQ(list.size(), 1u) << r.body;
+  EXPECT_EQ(list[0]["cid"], GrantCid(AsBytes(*bytes)).ToString());
+  EXPECT_EQ(list[0]["bucket"], 7);
+  EXPECT_EQ(list[0]["user"], Hex(alice_.public_key));
+  EXPECT_EQ(list[0]["scope"], "profile");
+  EXPECT_EQ(list[0]["key_version"], 1);
+  EXPECT_EQ(list[0]["grantee"], Hex(grantee.public_key));
+  EXPECT_EQ(list[0]["granter"], Hex(alice_.public_key));
+  EXPECT_EQ(list[0]["created_ms"], 4000);
+  Result<std::vector<uint8_t>> decoded =
+      timeline::Base64Decode(list[0]["bytes"].get<std::string>());
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(std::string(decoded->begin(), decoded->end()), *bytes);
+
+  EXPECT_EQ(Call(port_, "GET", "/v1/grants?bucket=7&scope=profile").json()["grants"].size(), 1u);
+  EXPECT_EQ(Call(port_, "GET", "/v1/grants?bucket=7&scope=contact").json()["grants"].size(), 0u);
+  EXPECT_EQ(Call(port_, "GET", "/v1/grants?grantee=" + Hex(UserKey(3).public_key))
+                .json()["grants"]
+                .size(),
+            0u);
+  EXPECT_EQ(Call(port_, "GET", "/v1/grants").status, 400);
+  EXPECT_EQ(Call(port_, "GET", "/v1/grants?bucket=7").status, 400);
+  EXPECT_EQ(Call(port_, "GET", "/v1/grants?grantee=zz").status, 400);
+
+  // Erasing alice's whole timeline destroys her grants.
+  r = PostCbor(port_, "/v1/erase", EncodedTombstone(7, alice_, std::nullopt, alice_));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["events_erased"], 1);
+  EXPECT_EQ(r.json()["grants_destroyed"], 1);
+  EXPECT_EQ(
+      Call(port_, "GET", "/v1/grants?grantee=" + Hex(grantee.public_key)).json()["grants"].size(),
+      0u);
+}
+
+// The value of the sample `series` (name and labels, exactly as exposed), or -1 when absent.
+double Sample(const std::string& text, const std::string& series) {
+  size_t at = 0;
+  while (at < text.size()) {
+    const size_t eol = text.find('\n', at);
+    const std::string line = text.substr(at, eol - at);
+    if (line.starts_with(series + " ")) return std::stod(line.substr(series.size() + 1));
+    if (eol == std::string::npos) break;
+    at = eol + 1;
+  }
+  return -1;
+}
+
+TEST_F(NodeHttpTest, MetricsCountRequestsBytesAndBucketUsage) {
+  StartNode();
+  HttpResponse r = Call(port_, "GET", "/metrics");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.Header("content-type"), "text/plain; version=0.0.4; charset=utf-8");
+  const std::string health = R"(method="GET",route="/health")";
+  EXPECT_EQ(Sample(r.body, "ddc_http_requests_total{" + health + ",status=\"200\"}"), -1);
+  EXPECT_EQ(Sample(r.body, "ddc_http_request_body_bytes_total"), 0);
+  EXPECT_EQ(Sample(r.body, R"(ddc_bucket_appends_total{bucket="7"})"), -1);
+
+  ASSERT_EQ(Call(port_, "GET", "/health").status, 200);
+  ASSERT_EQ(Call(port_, "GET", "/health").status, 200);
+  const std::string event = Signed(7, alice_, "m1", 1000);
+  ASSERT_EQ(PostEvent(port_, 7, event).status, 201);
+  ASSERT_EQ(PostEvent(port_, 7, "junk").status, 400);
+  ASSERT_EQ(Call(port_, "GET", "/v1/events/" + CidOf(event)).status, 200);
+  ASSERT_EQ(Call(port_, "GET", "/v1/events/" + CidOf(event)).status, 200);
+  ASSERT_EQ(Call(port_, "GET", "/v1/events/" + CidOf(event)).status, 200);
+
+  r = Call(port_, "GET", "/metrics");
+  ASSERT_EQ(r.status, 200);
+  const std::string& m = r.body;
+  EXPECT_EQ(Sample(m, "ddc_http_requests_total{" + health + ",status=\"200\"}"), 2) << m;
+  const std::string post = R"(method="POST",route="/v1/buckets/{bucket}/events")";
+  EXPECT_EQ(Sample(m, "ddc_http_requests_total{" + post + ",status=\"201\"}"), 1) << m;
+  EXPECT_EQ(Sample(m, "ddc_http_requests_total{" + post + ",status=\"400\"}"), 1) << m;
+  EXPECT_EQ(Sample(m, R"(ddc_http_requests_total{method="GET",route="/metrics",status="200"})"), 1)
+      << m;
+  EXPECT_EQ(Sample(m, "ddc_http_request_duration_seconds_count{" + health + "}"), 2) << m;
+  EXPECT_EQ(Sample(m, "ddc_http_request_duration_seconds_bucket{" + health + ",le=\"+Inf\"}"), 2)
+      << m;
+  EXPECT_LE(Sample(m, "ddc_http_request_duration_seconds_bucket{" + health + ",le=\"0.0005\"}"), 2);
+  EXPECT_GE(Sample(m, "ddc_http_request_duration_seconds_sum{" + health + "}"), 0);
+  EXPECT_EQ(Sample(m, "ddc_http_request_body_bytes_total"), static_cast<double>(event.size() + 4));
+  EXPECT_GT(Sample(m, "ddc_http_response_body_bytes_total"), static_cast<double>(3 * event.size()));
+  EXPECT_EQ(Sample(m, R"(ddc_bucket_appends_total{bucket="7"})"), 1) << m;
+  EXPECT_EQ(Sample(m, R"(ddc_bucket_event_reads_total{bucket="7"})"), 3) << m;
+  EXPECT_EQ(Sample(m, "ddc_store_events"), 1);
 }
 
 }  // namespace
