@@ -227,9 +227,9 @@ const char* OutcomeName(ScopeState::Outcome outcome) {
     case Outcome::kOpened:
       return "opened";
     case Outcome::kNoKey:
-      return "no key";
+      return "no_key";
     case Outcome::kWrongKey:
-      return "wrong key";
+      return "wrong_key";
     case Outcome::kTampered:
       return "tampered";
     case Outcome::kMalformed:

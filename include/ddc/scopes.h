@@ -232,7 +232,8 @@ struct ScopeState {
   bool operator==(const ScopeState&) const = default;
 };
 
-// "opened", "no key", "wrong key", "tampered", "malformed".
+// "opened", "no_key", "wrong_key", "tampered", "malformed": stable tokens (the CLI's `open --json`
+// prints them).
 const char* OutcomeName(ScopeState::Outcome outcome);
 
 struct OpenedEvent {

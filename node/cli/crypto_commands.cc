@@ -316,22 +316,6 @@ namespace {
 
 // ---- open ----
 
-const char* OutcomeWord(ScopeState::Outcome outcome) {
-  switch (outcome) {
-    case ScopeState::Outcome::kOpened:
-      return "opened";
-    case ScopeState::Outcome::kNoKey:
-      return "no_key";
-    case ScopeState::Outcome::kWrongKey:
-      return "wrong_key";
-    case ScopeState::Outcome::kTampered:
-      return "tampered";
-    case ScopeState::Outcome::kMalformed:
-      return "malformed";
-  }
-  return "unknown";
-}
-
 std::string OpenedJson(const Event& e, const Cid& cid, const OpenedEvent& opened) {
   std::ostringstream o;
   o << "{\"cid\":\"" << cid.ToString() << "\",\"bucket\":" << e.bucket << ",\"user\":\""
@@ -341,7 +325,7 @@ std::string OpenedJson(const Event& e, const Cid& cid, const OpenedEvent& opened
     const ScopeState& s = opened.scopes[i];
     o << (i > 0 ? "," : "") << "{\"name\":" << JsonString(s.name)
       << ",\"public\":" << (s.is_public ? "true" : "false") << ",\"kv\":" << s.key_version
-      << ",\"outcome\":\"" << OutcomeWord(s.outcome) << "\",\"message\":" << JsonString(s.message)
+      << ",\"outcome\":\"" << OutcomeName(s.outcome) << "\",\"message\":" << JsonString(s.message)
       << "}";
   }
   const char* signature = opened.signature == OpenedEvent::Signature::kVerified  ? "verified"
@@ -399,7 +383,7 @@ int OpenCommand(Args& args) {
   if (!json) {
     for (const ScopeState& s : opened->scopes) {
       if (s.outcome != ScopeState::Outcome::kOpened) {
-        std::fprintf(stderr, "note: %s: %s\n", OutcomeWord(s.outcome), s.message.c_str());
+        std::fprintf(stderr, "note: %s: %s\n", OutcomeName(s.outcome), s.message.c_str());
       }
     }
   }

@@ -889,8 +889,8 @@ TEST(EventReaderTest, ConflictingScopesAreMalformedAndTheFirstWins) {
 
 TEST(EventReaderTest, OutcomeNames) {
   EXPECT_STREQ(OutcomeName(Outcome::kOpened), "opened");
-  EXPECT_STREQ(OutcomeName(Outcome::kNoKey), "no key");
-  EXPECT_STREQ(OutcomeName(Outcome::kWrongKey), "wrong key");
+  EXPECT_STREQ(OutcomeName(Outcome::kNoKey), "no_key");
+  EXPECT_STREQ(OutcomeName(Outcome::kWrongKey), "wrong_key");
   EXPECT_STREQ(OutcomeName(Outcome::kTampered), "tampered");
   EXPECT_STREQ(OutcomeName(Outcome::kMalformed), "malformed");
 }

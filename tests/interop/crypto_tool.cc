@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "ddc/crypto.h"
+#include "engine/base/hex.h"
 
 namespace {
 
@@ -62,16 +63,7 @@ constexpr const char kUsage[] =
   std::exit(2);
 }
 
-std::string ToHex(std::span<const uint8_t> bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (uint8_t b : bytes) {
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 15]);
-  }
-  return out;
-}
+std::string ToHex(std::span<const uint8_t> bytes) { return ddc::Hex(bytes); }
 
 std::span<const uint8_t> AsBytes(std::string_view s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
