@@ -1,11 +1,14 @@
 // ddc-node: serves one ddc store over HTTP/1.1 (the DDC API; node/server/node_api.h).
 //
 //   ddc-node [--config FILE] [--data-dir DIR] [--listen HOST:PORT] [--threads N]
-//            [--log-level error|warn|info|debug]
+//            [--log-level error|warn|info|debug] [--auth on|off] [--limit NAME=VALUE]...
 //
-// The config file is a JSON object with the keys data_dir, listen, threads, log_level and
+// The config file is a JSON object with the keys data_dir, listen, threads, log_level,
 // limits {max_body_bytes, max_header_bytes, max_connections, request_timeout_ms,
-// idle_timeout_ms}; a key it does not know is an error naming it. Flags override the file.
+// idle_timeout_ms}, auth {enabled, request_window_ms, requests_per_second_per_key} and
+// buckets [{bucket, owner, public}] (buckets declared by the operator; others are registered
+// over HTTP and kept in DIR/buckets.json); a key it does not know is an error naming it. Flags
+// override the file; --limit sets one key of limits.
 // Defaults: data dir $DDC_DATA_DIR (else $XDG_DATA_HOME/ddc, else ~/.local/share/ddc) + "/node",
 // created when missing with a node key; listen 127.0.0.1:8844 (port 0: any free port).
 //
@@ -19,12 +22,14 @@
 #include <signal.h>
 
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <mutex>
@@ -33,10 +38,12 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ddc/options.h"
 #include "ddc/status.h"
 #include "ddc/store.h"
+#include "node/server/access.h"
 #include "node/server/http_server.h"
 #include "node/server/node_api.h"
 #include "node/server/router.h"
@@ -49,7 +56,9 @@ constexpr std::chrono::milliseconds kShutdownDrain{10'000};
 
 constexpr char kUsage[] =
     "usage: ddc-node [--config FILE] [--data-dir DIR] [--listen HOST:PORT] [--threads N]\n"
-    "                [--log-level error|warn|info|debug]\n";
+    "                [--log-level error|warn|info|debug] [--auth on|off]\n"
+    "                [--limit max_body_bytes|max_header_bytes|max_connections|\n"
+    "                         request_timeout_ms|idle_timeout_ms=VALUE]...\n";
 
 enum class LogLevel : uint8_t { kError, kWarn, kInfo, kDebug };
 
@@ -87,12 +96,20 @@ std::string DefaultDataDir() {
   return std::string(home != nullptr && *home != '\0' ? home : ".") + "/.local/share/ddc";
 }
 
+struct DeclaredBucket {
+  uint64_t bucket = 0;
+  PublicKey owner{};
+  bool is_public = false;
+};
+
 struct NodeConfig {
   std::string data_dir;
   std::string listen = "127.0.0.1:8844";
   uint32_t threads = 0;
   ServerLimits limits;
   std::string log_level = "info";
+  AccessOptions auth;
+  std::vector<DeclaredBucket> buckets;
 };
 
 // Reads `key` of `object` into `out` when present; a value of the wrong type is an error.
@@ -119,6 +136,53 @@ Status CheckKeys(const nlohmann::json& object, const std::set<std::string_view>&
   return Status::OK();
 }
 
+bool ParseHexKey(std::string_view hex, PublicKey* key) {
+  if (hex.size() != key->size() * 2) return false;
+  for (size_t i = 0; i < key->size(); ++i) {
+    const auto [ptr, ec] =
+        std::from_chars(hex.data() + 2 * i, hex.data() + 2 * i + 2, (*key)[i], 16);
+    if (ec != std::errc() || ptr != hex.data() + 2 * i + 2) return false;
+  }
+  return true;
+}
+
+Status LoadAuth(const nlohmann::json& auth, const std::string& where, AccessOptions* out) {
+  if (!auth.is_object()) return Status::InvalidArgument(where + ": not a JSON object");
+  Status s =
+      CheckKeys(auth, {"enabled", "request_window_ms", "requests_per_second_per_key"}, where);
+  if (s.ok()) s = ReadKey(auth, "enabled", where, &out->enabled);
+  if (s.ok()) s = ReadKey(auth, "request_window_ms", where, &out->request_window_ms);
+  if (s.ok()) {
+    s = ReadKey(auth, "requests_per_second_per_key", where, &out->requests_per_second_per_key);
+  }
+  return s;
+}
+
+Status LoadBuckets(const nlohmann::json& list, const std::string& where,
+                   std::vector<DeclaredBucket>* out) {
+  if (!list.is_array()) return Status::InvalidArgument(where + ": not a JSON array");
+  for (size_t i = 0; i < list.size(); ++i) {
+    const nlohmann::json& b = list[i];
+    const std::string at = where + "[" + std::to_string(i) + "]";
+    if (!b.is_object()) return Status::InvalidArgument(at + ": not a JSON object");
+    DeclaredBucket d;
+    std::string owner;
+    Status s = CheckKeys(b, {"bucket", "owner", "public"}, at);
+    if (s.ok() && !b.contains("bucket")) s = Status::InvalidArgument(at + ": 'bucket' is missing");
+    if (s.ok() && !b.contains("owner")) s = Status::InvalidArgument(at + ": 'owner' is missing");
+    if (s.ok()) s = ReadKey(b, "bucket", at, &d.bucket);
+    if (s.ok()) s = ReadKey(b, "owner", at, &owner);
+    if (s.ok()) s = ReadKey(b, "public", at, &d.is_public);
+    if (!s.ok()) return s;
+    if (!ParseHexKey(owner, &d.owner)) {
+      return Status::InvalidArgument(at + ": owner '" + owner +
+                                     "' is not 64 hex digits (an ed25519 public key)");
+    }
+    out->push_back(d);
+  }
+  return Status::OK();
+}
+
 Status LoadConfig(const std::string& path, NodeConfig* config) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::NotFound("config " + path + ": cannot be read");
@@ -128,11 +192,16 @@ Status LoadConfig(const std::string& path, NodeConfig* config) {
   if (j.is_discarded() || !j.is_object()) {
     return Status::InvalidArgument(where + ": not a JSON object");
   }
-  Status s = CheckKeys(j, {"data_dir", "listen", "threads", "limits", "log_level"}, where);
+  Status s = CheckKeys(
+      j, {"data_dir", "listen", "threads", "limits", "log_level", "auth", "buckets"}, where);
   if (s.ok()) s = ReadKey(j, "data_dir", where, &config->data_dir);
   if (s.ok()) s = ReadKey(j, "listen", where, &config->listen);
   if (s.ok()) s = ReadKey(j, "threads", where, &config->threads);
   if (s.ok()) s = ReadKey(j, "log_level", where, &config->log_level);
+  if (s.ok() && j.contains("auth")) s = LoadAuth(j["auth"], where + ": auth", &config->auth);
+  if (s.ok() && j.contains("buckets")) {
+    s = LoadBuckets(j["buckets"], where + ": buckets", &config->buckets);
+  }
   if (!s.ok() || !j.contains("limits")) return s;
   const nlohmann::json& limits = j["limits"];
   const std::string lwhere = where + ": limits";
@@ -148,6 +217,37 @@ Status LoadConfig(const std::string& path, NodeConfig* config) {
   if (s.ok()) s = ReadKey(limits, "request_timeout_ms", lwhere, &l.request_timeout_ms);
   if (s.ok()) s = ReadKey(limits, "idle_timeout_ms", lwhere, &l.idle_timeout_ms);
   return s;
+}
+
+// Sets one key of ServerLimits from "NAME=VALUE".
+Status SetLimit(std::string_view text, ServerLimits* limits) {
+  const size_t eq = text.find('=');
+  const std::string name(text.substr(0, eq == std::string_view::npos ? text.size() : eq));
+  const std::string value = eq == std::string_view::npos ? "" : std::string(text.substr(eq + 1));
+  char* end = nullptr;
+  const unsigned long long n = std::strtoull(value.c_str(), &end, 10);
+  if (value.empty() || *end != '\0' || !std::isdigit(static_cast<unsigned char>(value[0]))) {
+    return Status::InvalidArgument("--limit '" + std::string(text) + "' is not NAME=NUMBER");
+  }
+  const std::pair<const char*, std::function<bool()>> setters[] = {
+      {"max_body_bytes", [&] { return (limits->max_body_bytes = n), true; }},
+      {"max_header_bytes",
+       [&] { return n <= UINT32_MAX && ((limits->max_header_bytes = uint32_t(n)), true); }},
+      {"max_connections",
+       [&] { return n <= UINT32_MAX && ((limits->max_connections = uint32_t(n)), true); }},
+      {"request_timeout_ms",
+       [&] { return n <= UINT32_MAX && ((limits->request_timeout_ms = uint32_t(n)), true); }},
+      {"idle_timeout_ms",
+       [&] { return n <= UINT32_MAX && ((limits->idle_timeout_ms = uint32_t(n)), true); }},
+  };
+  for (const auto& [key, set] : setters) {
+    if (name != key) continue;
+    if (!set()) return Status::InvalidArgument("--limit " + name + ": " + value + " is too large");
+    return Status::OK();
+  }
+  return Status::InvalidArgument("--limit: unknown limit '" + name +
+                                 "' (max_body_bytes, max_header_bytes, max_connections, "
+                                 "request_timeout_ms, idle_timeout_ms)");
 }
 
 // Splits "HOST:PORT" ("[v6]:PORT" for IPv6).
@@ -171,7 +271,8 @@ Status ParseListen(std::string_view text, std::string* host, uint16_t* port) {
 }
 
 struct Flags {
-  std::optional<std::string> config, data_dir, listen, threads, log_level;
+  std::optional<std::string> config, data_dir, listen, threads, log_level, auth;
+  std::vector<std::string> limits;
   bool help = false;
 };
 
@@ -180,12 +281,17 @@ std::optional<std::string> ParseFlags(int argc, char** argv, Flags* flags) {
   const std::pair<const char*, std::optional<std::string>*> table[] = {
       {"--config", &flags->config},       {"--data-dir", &flags->data_dir},
       {"--listen", &flags->listen},       {"--threads", &flags->threads},
-      {"--log-level", &flags->log_level},
+      {"--log-level", &flags->log_level}, {"--auth", &flags->auth},
   };
   for (int i = 1; i < argc; ++i) {
     const std::string_view word = argv[i];
     if (word == "--help" || word == "-h") {
       flags->help = true;
+      continue;
+    }
+    if (word == "--limit" || word.starts_with("--limit=")) {
+      if (word == "--limit" && i + 1 >= argc) return "flag --limit needs a value";
+      flags->limits.emplace_back(word == "--limit" ? argv[++i] : word.substr(8));
       continue;
     }
     bool known = false;
@@ -223,6 +329,15 @@ int Run(int argc, char** argv) {
   if (flags.data_dir) config.data_dir = *flags.data_dir;
   if (flags.listen) config.listen = *flags.listen;
   if (flags.log_level) config.log_level = *flags.log_level;
+  if (flags.auth) {
+    if (*flags.auth != "on" && *flags.auth != "off") {
+      return Fail("--auth '" + *flags.auth + "' is not on or off");
+    }
+    config.auth.enabled = *flags.auth == "on";
+  }
+  for (const std::string& limit : flags.limits) {
+    if (Status s = SetLimit(limit, &config.limits); !s.ok()) return Fail(s.message());
+  }
   if (flags.threads) {
     char* end = nullptr;
     const unsigned long n = std::strtoul(flags.threads->c_str(), &end, 10);
@@ -256,15 +371,30 @@ int Run(int argc, char** argv) {
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
   if (ec) return Fail("data dir " + config.data_dir + ": " + ec.message());
+  Result<std::unique_ptr<BucketDirectory>> directory =
+      BucketDirectory::Open(config.data_dir + "/buckets.json");
+  if (!directory.ok()) return Fail(directory.status().message());
+  std::unique_ptr<BucketDirectory> buckets = std::move(*directory);
+  for (const DeclaredBucket& d : config.buckets) buckets->Declare(d.bucket, d.owner, d.is_public);
+  AccessControl access(buckets.get(), config.auth);
   Options options;
   options.dir = config.data_dir;
   options.info_log = [](std::string_view line) { Log(LogLevel::kInfo, line); };
+  // Bucket owners may sign grants and tombstones for their buckets' users.
+  options.bucket_owner = [dir = buckets.get()](uint64_t bucket) -> std::optional<PublicKey> {
+    const std::optional<BucketInfo> info = dir->Lookup(bucket);
+    if (!info) return std::nullopt;
+    return info->owner;
+  };
   Result<std::unique_ptr<Store>> opened = Store::Open(options);
   if (!opened.ok()) return Fail(opened.status().WithContext(config.data_dir).message());
   std::unique_ptr<Store> store = std::move(*opened);
 
   Router router;
-  AddNodeRoutes(&router, store.get());
+  NodeServices services;
+  services.buckets = buckets.get();
+  services.access = &access;
+  AddNodeRoutes(&router, store.get(), services);
   HttpServer server(server_options, [&router](const Request& request) {
     Response response = router.Dispatch(request);
     Log(LogLevel::kDebug, std::string(request.method_string()) + " " +
@@ -273,6 +403,9 @@ int Run(int argc, char** argv) {
     return response;
   });
   if (Status s = server.Start(); !s.ok()) return Fail(s.message());
+  Log(LogLevel::kInfo, access.enabled()
+                           ? "ddc-node: access control on (writes and private reads need a token)"
+                           : "ddc-node: access control OFF: every request is allowed");
   const std::string host = server_options.host.find(':') != std::string::npos
                                ? "[" + server_options.host + "]"
                                : server_options.host;

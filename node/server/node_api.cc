@@ -169,11 +169,12 @@ Response Health(Store* store) {
                       {{"status", "ok"}, {"events", stats.events}, {"records", stats.records}});
 }
 
-Response AppendOne(Store* store, Metrics* metrics, const Request& request,
+Response AppendOne(Store* store, Metrics* metrics, AccessControl* access, const Request& request,
                    const RouteParams& params) {
   Response error;
   const std::optional<uint64_t> bucket = PathBucket(params, &error);
   if (!bucket) return error;
+  if (std::optional<Response> denied = access->Check(request, *bucket, kAuthWrite)) return *denied;
   const std::string type = MediaType(request);
   if (std::find(std::begin(kCborTypes), std::end(kCborTypes), type) == std::end(kCborTypes)) {
     return ErrorResponse(http::status::unsupported_media_type, "unsupported_media_type",
@@ -225,11 +226,12 @@ Result<std::vector<std::string_view>> SplitBatch(std::string_view body) {
   return events;
 }
 
-Response AppendBatch(Store* store, Metrics* metrics, const Request& request,
+Response AppendBatch(Store* store, Metrics* metrics, AccessControl* access, const Request& request,
                      const RouteParams& params) {
   Response error;
   const std::optional<uint64_t> bucket = PathBucket(params, &error);
   if (!bucket) return error;
+  if (std::optional<Response> denied = access->Check(request, *bucket, kAuthWrite)) return *denied;
   if (MediaType(request) != kBatchType) {
     return ErrorResponse(http::status::unsupported_media_type, "unsupported_media_type",
                          "a batch is posted as " + std::string(kBatchType));
@@ -262,13 +264,16 @@ Response AppendBatch(Store* store, Metrics* metrics, const Request& request,
   return JsonResponse(http::status::ok, {{"results", std::move(results)}});
 }
 
-Response GetEvent(Store* store, Metrics* metrics, const Request& request,
+Response GetEvent(Store* store, Metrics* metrics, AccessControl* access, const Request& request,
                   const RouteParams& params) {
   Response error;
   const std::optional<Cid> cid = PathCid(params, &error);
   if (!cid) return error;
   Result<Event> event = store->GetEvent(*cid);
   if (!event.ok()) return StatusResponse(event.status());
+  if (std::optional<Response> denied = access->Check(request, event->bucket, kAuthRead)) {
+    return *denied;
+  }
   metrics->CountRead(event->bucket);
   if (WantsJson(request)) return JsonResponse(http::status::ok, EventJson(*event, *cid));
   Result<std::string> bytes = store->Get(*cid);
@@ -276,10 +281,12 @@ Response GetEvent(Store* store, Metrics* metrics, const Request& request,
   return MakeResponse(http::status::ok, std::move(*bytes), "application/vnd.ipld.dag-cbor");
 }
 
-Response Timeline(Store* store, const RouteParams& params) {
+Response Timeline(Store* store, AccessControl* access, const Request& request,
+                  const RouteParams& params) {
   Response error;
   const std::optional<uint64_t> bucket = PathBucket(params, &error);
   if (!bucket) return error;
+  if (std::optional<Response> denied = access->Check(request, *bucket, kAuthRead)) return *denied;
   const std::optional<PublicKey> user = ParseUser(params.Path("user"));
   if (!user) return BadRequest("bad_user", "user must be 64 hex digits (an ed25519 public key)");
   uint64_t from = 0;
@@ -317,7 +324,20 @@ Response Timeline(Store* store, const RouteParams& params) {
                                          {"next", std::move(next)}});
 }
 
-Response PutBlob(Store* store, const Request& request) {
+Response PutBlob(Store* store, AccessControl* access, const Request& request,
+                 const RouteParams& params) {
+  // Blobs are global (content-addressed, readable by CID); a write is charged to a bucket.
+  const std::string* bucket_text = params.Query("bucket");
+  if (bucket_text != nullptr || access->enabled()) {
+    const std::optional<uint64_t> bucket = bucket_text ? ParseU64(*bucket_text) : std::nullopt;
+    if (!bucket) {
+      return BadRequest("bad_bucket",
+                        "put a blob with ?bucket=N, the bucket it is written for (a number)");
+    }
+    if (std::optional<Response> denied = access->Check(request, *bucket, kAuthWrite)) {
+      return *denied;
+    }
+  }
   Result<Cid> cid = store->PutBlob(std::string_view(request.body()));
   if (!cid.ok()) return StatusResponse(cid.status());
   return JsonResponse(http::status::created, {{"cid", cid->ToString()}});
@@ -395,14 +415,78 @@ Response MakeCheckpoint(Store* store) {
   return JsonResponse(http::status::created, CheckpointJson(*made));
 }
 
-Response ListBuckets(Store* store) {
-  return JsonResponse(http::status::ok, {{"buckets", store->Buckets()}});
+Json BucketJson(uint64_t bucket, const std::optional<BucketInfo>& info) {
+  return {{"bucket", bucket},
+          {"registered", info.has_value()},
+          {"owner", info ? Json(Hex(info->owner)) : Json(nullptr)},
+          {"public", info ? info->is_public : false},
+          {"declared", info ? info->declared : false}};
 }
 
-Response ListUsers(Store* store, const RouteParams& params) {
+Response ListBuckets(Store* store, const BucketDirectory* buckets) {
+  Json registered = Json::array();
+  for (const auto& [bucket, info] : buckets->All()) {
+    registered.push_back(BucketJson(bucket, info));
+  }
+  return JsonResponse(http::status::ok,
+                      {{"buckets", store->Buckets()}, {"registered", std::move(registered)}});
+}
+
+Response GetBucket(Store* store, const BucketDirectory* buckets, const RouteParams& params) {
   Response error;
   const std::optional<uint64_t> bucket = PathBucket(params, &error);
   if (!bucket) return error;
+  Json j = BucketJson(*bucket, buckets->Lookup(*bucket));
+  const std::vector<uint64_t> with_events = store->Buckets();
+  j["has_events"] = std::find(with_events.begin(), with_events.end(), *bucket) != with_events.end();
+  return JsonResponse(http::status::ok, j);
+}
+
+// PUT /v1/buckets/{bucket} {"owner":HEX,"public":BOOL}, signed by the owner's key (a new
+// bucket) or the current owner's (a change, including a transfer to a new owner).
+Response PutBucket(BucketDirectory* buckets, AccessControl* access, const Request& request,
+                   const RouteParams& params) {
+  Response error;
+  const std::optional<uint64_t> bucket = PathBucket(params, &error);
+  if (!bucket) return error;
+  if (MediaType(request) != "application/json") {
+    return ErrorResponse(http::status::unsupported_media_type, "unsupported_media_type",
+                         "a bucket is put as application/json {\"owner\":HEX,\"public\":BOOL}");
+  }
+  const Json body = Json::parse(request.body(), nullptr, /*allow_exceptions=*/false);
+  std::optional<PublicKey> owner;
+  if (body.is_object() && body.contains("owner") && body["owner"].is_string()) {
+    owner = ParseUser(body["owner"].get<std::string>());
+  }
+  if (!owner || !body.contains("public") || !body["public"].is_boolean() || body.size() != 2) {
+    return BadRequest("bad_body",
+                      "the body is {\"owner\": 64 hex digits (ed25519), \"public\": true|false} "
+                      "and nothing else");
+  }
+  const std::optional<PublicKey> signer = access->CheckKeySigned(request, &error);
+  if (!signer) return error;
+  const std::optional<BucketInfo> current = buckets->Lookup(*bucket);
+  const PublicKey& must_sign = current ? current->owner : *owner;
+  if (*signer != must_sign) {
+    return ErrorResponse(http::status::forbidden, "not_bucket_owner",
+                         current ? "bucket " + std::to_string(*bucket) + " is owned by " +
+                                       Hex(current->owner) + "; only that key may change it"
+                                 : "a new bucket is registered by a request signed with the "
+                                   "owner's key, not " +
+                                       Hex(*signer));
+  }
+  const bool is_public = body["public"].get<bool>();
+  if (Status s = buckets->Put(*bucket, *owner, is_public); !s.ok()) return StatusResponse(s);
+  return JsonResponse(current ? http::status::ok : http::status::created,
+                      BucketJson(*bucket, buckets->Lookup(*bucket)));
+}
+
+Response ListUsers(Store* store, AccessControl* access, const Request& request,
+                   const RouteParams& params) {
+  Response error;
+  const std::optional<uint64_t> bucket = PathBucket(params, &error);
+  if (!bucket) return error;
+  if (std::optional<Response> denied = access->Check(request, *bucket, kAuthRead)) return *denied;
   Json users = Json::array();
   for (std::unique_ptr<UserIterator> it = store->NewUserIterator(*bucket); it->Valid();
        it->Next()) {
@@ -427,13 +511,16 @@ Json HashesJson(const std::vector<Hash32>& hashes) {
   return list;
 }
 
-Response GetEventProof(Store* store, const Request& request, const RouteParams& params) {
+Response GetEventProof(Store* store, AccessControl* access, const Request& request,
+                       const RouteParams& params) {
   Response error;
   const std::optional<Cid> cid = PathCid(params, &error);
   if (!cid) return error;
   // Distinguishes "no such event" (and "erased") from "not sealed yet".
-  if (Result<Event> event = store->GetEvent(*cid); !event.ok()) {
-    return StatusResponse(event.status());
+  Result<Event> event = store->GetEvent(*cid);
+  if (!event.ok()) return StatusResponse(event.status());
+  if (std::optional<Response> denied = access->Check(request, event->bucket, kAuthRead)) {
+    return *denied;
   }
   Result<EventProof> proof = store->ProveEvent(*cid);
   if (!proof.ok()) {
@@ -476,10 +563,12 @@ bool ParseSizes(const RouteParams& params, uint64_t* old_size, uint64_t* new_siz
   return true;
 }
 
-Response TimelineConsistency(Store* store, const RouteParams& params) {
+Response TimelineConsistency(Store* store, AccessControl* access, const Request& request,
+                             const RouteParams& params) {
   Response error;
   const std::optional<uint64_t> bucket = PathBucket(params, &error);
   if (!bucket) return error;
+  if (std::optional<Response> denied = access->Check(request, *bucket, kAuthRead)) return *denied;
   const std::optional<PublicKey> user = ParseUser(params.Path("user"));
   if (!user) return BadRequest("bad_user", "user must be 64 hex digits (an ed25519 public key)");
   uint64_t old_size = 0;
@@ -648,9 +737,24 @@ Response StatusResponse(const Status& status) {
   return ErrorResponse(HttpStatusOf(status), ErrorCodeOf(status), status.message());
 }
 
-void AddNodeRoutes(Router* router, Store* store) {
+void AddNodeRoutes(Router* router, Store* store, NodeServices services) {
   using V = http::verb;
   auto metrics = std::make_shared<Metrics>();
+  // Defaults owned by the routes: an in-memory bucket directory, no access control.
+  std::shared_ptr<BucketDirectory> own_buckets;
+  if (services.buckets == nullptr) {
+    own_buckets = std::move(BucketDirectory::Open("")).value();
+    services.buckets = own_buckets.get();
+  }
+  std::shared_ptr<AccessControl> own_access;
+  if (services.access == nullptr) {
+    AccessOptions off;
+    off.enabled = false;
+    own_access = std::make_shared<AccessControl>(services.buckets, off);
+    services.access = own_access.get();
+  }
+  BucketDirectory* buckets = services.buckets;
+  AccessControl* access = services.access;
   size_t added = 0;
   // Registers a route of kNodeRoutes, timing and counting every request it answers.
   auto add = [&](V method, std::string_view pattern, Router::RouteHandler handler) {
@@ -662,7 +766,8 @@ void AddNodeRoutes(Router* router, Store* store) {
     }
     ++added;
     router->Add(method, pattern,
-                [metrics, spec, h = std::move(handler)](const Request& r, const RouteParams& p) {
+                [metrics, own_buckets, own_access, spec, h = std::move(handler)](
+                    const Request& r, const RouteParams& p) {
                   const auto start = std::chrono::steady_clock::now();
                   Response response = h(r, p);
                   const std::chrono::duration<double> took =
@@ -680,25 +785,44 @@ void AddNodeRoutes(Router* router, Store* store) {
   });
   add(V::get, "/v1/node", [store](const Request&, const RouteParams&) { return NodeInfo(store); });
   add(V::get, "/v1/buckets",
-      [store](const Request&, const RouteParams&) { return ListBuckets(store); });
+      [store, buckets](const Request&, const RouteParams&) { return ListBuckets(store, buckets); });
+  add(V::get, "/v1/buckets/{bucket}", [store, buckets](const Request&, const RouteParams& p) {
+    return GetBucket(store, buckets, p);
+  });
+  add(V::put, "/v1/buckets/{bucket}", [buckets, access](const Request& r, const RouteParams& p) {
+    return PutBucket(buckets, access, r, p);
+  });
   add(V::get, "/v1/buckets/{bucket}/users",
-      [store](const Request&, const RouteParams& p) { return ListUsers(store, p); });
+      [store, access](const Request& r, const RouteParams& p) {
+        return ListUsers(store, access, r, p);
+      });
   add(V::post, "/v1/buckets/{bucket}/events",
-      [store, m](const Request& r, const RouteParams& p) { return AppendOne(store, m, r, p); });
+      [store, m, access](const Request& r, const RouteParams& p) {
+        return AppendOne(store, m, access, r, p);
+      });
   add(V::post, "/v1/buckets/{bucket}/events:batch",
-      [store, m](const Request& r, const RouteParams& p) { return AppendBatch(store, m, r, p); });
-  add(V::get, "/v1/events/{cid}",
-      [store, m](const Request& r, const RouteParams& p) { return GetEvent(store, m, r, p); });
-  add(V::get, "/v1/events/{cid}/proof",
-      [store](const Request& r, const RouteParams& p) { return GetEventProof(store, r, p); });
+      [store, m, access](const Request& r, const RouteParams& p) {
+        return AppendBatch(store, m, access, r, p);
+      });
+  add(V::get, "/v1/events/{cid}", [store, m, access](const Request& r, const RouteParams& p) {
+    return GetEvent(store, m, access, r, p);
+  });
+  add(V::get, "/v1/events/{cid}/proof", [store, access](const Request& r, const RouteParams& p) {
+    return GetEventProof(store, access, r, p);
+  });
   add(V::get, "/v1/buckets/{bucket}/users/{user}/timeline",
-      [store](const Request&, const RouteParams& p) { return Timeline(store, p); });
+      [store, access](const Request& r, const RouteParams& p) {
+        return Timeline(store, access, r, p);
+      });
   add(V::get, "/v1/buckets/{bucket}/users/{user}/consistency",
-      [store](const Request&, const RouteParams& p) { return TimelineConsistency(store, p); });
+      [store, access](const Request& r, const RouteParams& p) {
+        return TimelineConsistency(store, access, r, p);
+      });
   add(V::get, "/v1/journal/consistency",
       [store](const Request&, const RouteParams& p) { return JournalConsistency(store, p); });
-  add(V::put, "/v1/blobs",
-      [store](const Request& r, const RouteParams&) { return PutBlob(store, r); });
+  add(V::put, "/v1/blobs", [store, access](const Request& r, const RouteParams& p) {
+    return PutBlob(store, access, r, p);
+  });
   add(V::get, "/v1/blobs/{cid}",
       [store](const Request& r, const RouteParams& p) { return GetBlob(store, r, p); });
   add(V::get, "/v1/checkpoints",

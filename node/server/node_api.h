@@ -13,6 +13,7 @@
 
 #include "ddc/status.h"
 #include "ddc/store.h"
+#include "node/server/access.h"
 #include "node/server/http_server.h"
 #include "node/server/router.h"
 #include "node/server/routes.h"
@@ -34,10 +35,18 @@ std::string_view ErrorCodeOf(const Status& status);
 // ErrorResponse(HttpStatusOf(s), ErrorCodeOf(s), s.message()). REQUIRES: !status.ok().
 Response StatusResponse(const Status& status);
 
+// What the routes use besides the store. Not owned; each must outlive the router.
+struct NodeServices {
+  // The registered buckets. Null: an in-memory directory of the routes' own.
+  BucketDirectory* buckets = nullptr;
+  // Who may do what. Null: no access control (every request is allowed).
+  AccessControl* access = nullptr;
+};
+
 // Adds every route of kNodeRoutes (routes.h) to `router`, each timed and counted for
 // GET /metrics. `store` is not owned and must outlive it. Throws std::logic_error when the
 // handlers and kNodeRoutes disagree (a programming error, caught by any test that starts a node).
-void AddNodeRoutes(Router* router, Store* store);
+void AddNodeRoutes(Router* router, Store* store, NodeServices services = {});
 
 // The (method, pattern) pairs AddNodeRoutes registers, in registration order: kNodeRoutes.
 std::span<const RouteSpec> NodeRoutes();

@@ -22,6 +22,8 @@ inline constexpr std::array kNodeRoutes = {
     RouteSpec{"GET", "/metrics"},
     RouteSpec{"GET", "/v1/node"},
     RouteSpec{"GET", "/v1/buckets"},
+    RouteSpec{"GET", "/v1/buckets/{bucket}"},
+    RouteSpec{"PUT", "/v1/buckets/{bucket}"},
     RouteSpec{"GET", "/v1/buckets/{bucket}/users"},
     RouteSpec{"POST", "/v1/buckets/{bucket}/events"},
     RouteSpec{"POST", "/v1/buckets/{bucket}/events:batch"},

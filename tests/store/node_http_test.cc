@@ -46,8 +46,10 @@ namespace {
 
 class NodeHttpTest : public ::testing::Test {
  protected:
+  // A node without access control (node_auth_test.cc tests that).
   void StartNode(const std::string& config = "") {
-    node_ = std::make_unique<Node>(dir_.Sub("data"), config);
+    node_ =
+        std::make_unique<Node>(dir_.Sub("data"), config, std::vector<std::string>{"--auth", "off"});
     ASSERT_NE(node_->port(), 0) << "no listening line; log:\n" << node_->log();
     port_ = node_->port();
   }
@@ -420,7 +422,7 @@ std::vector<Hash32> HashesFromJson(const Json& list) {
 TEST_F(NodeHttpTest, ListsBucketsAndTheirUsers) {
   StartNode();
   const KeyPair bob = UserKey(2);
-  EXPECT_EQ(Call(port_, "GET", "/v1/buckets").json(), (Json{{"buckets", Json::array()}}));
+  EXPECT_EQ(Call(port_, "GET", "/v1/buckets").json()["buckets"], Json::array());
   ASSERT_EQ(PostEvent(port_, 9, Signed(9, alice_, "a9", 1000)).status, 201);
   ASSERT_EQ(PostEvent(port_, 7, Signed(7, alice_, "a1", 1000)).status, 201);
   const std::string a2 = Signed(7, alice_, "a2", 2000);
@@ -430,7 +432,7 @@ TEST_F(NodeHttpTest, ListsBucketsAndTheirUsers) {
 
   HttpResponse r = Call(port_, "GET", "/v1/buckets");
   ASSERT_EQ(r.status, 200);
-  EXPECT_EQ(r.json(), (Json{{"buckets", {7, 9}}}));
+  EXPECT_EQ(r.json()["buckets"], (Json{7, 9}));
 
   r = Call(port_, "GET", "/v1/buckets/7/users");
   ASSERT_EQ(r.status, 200) << r.body;

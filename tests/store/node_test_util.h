@@ -141,8 +141,11 @@ inline HttpResponse PostEvent(uint16_t port, uint64_t bucket, const std::string&
 // The running ddc-node child process.
 class Node {
  public:
-  explicit Node(const std::string& data_dir, const std::string& config_json = "") {
+  // `extra_args` go after the others (e.g. {"--auth", "off"}).
+  explicit Node(const std::string& data_dir, const std::string& config_json = "",
+                const std::vector<std::string>& extra_args = {}) {
     std::vector<std::string> args = {DDC_NODE, "--listen", "127.0.0.1:0", "--data-dir", data_dir};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
     if (!config_json.empty()) {
       config_path_ = data_dir + ".config.json";
       std::ofstream(config_path_) << config_json;
