@@ -33,12 +33,20 @@
 //   event_builder   EventBuilder events/s for a 1 KiB JSON event with 3 scopes (one public),
 //                   single core, against the crypto floor; EventReader opens/s, signature
 //                   checked and trusted (builder_workload.h).
+//   http            The node's HTTP API (an in-process node on loopback) against the embedded
+//                   store: verified appends/s of ~1 KiB pre-signed events, one per request and
+//                   --http-batch per events:batch request, from --http-connections keep-alive
+//                   connections, with p50/p99/max latency, as a share of the embedded Append /
+//                   AppendBatch rates of the same run; GET /v1/events/{cid} requests/s
+//                   (http_bench.h).
 //
 // Usage: ddc-bench [--dir DIR] [--n N] [--value-bytes B] [--workloads a,b,c] [--json]
 //                  [--open-records N] [--batch N] [--repeat R] [--drop-cache]
 //                  [--skip-rocksdb-open] [--stores ddc,rocksdb,lmdb] [--threads T]
 //                  [--events N] [--append-batch N] [--sign-batch N] [--proof-events N]
-//                  [--proof-ops N] [--out FILE]
+//                  [--proof-ops N] [--out FILE] [--http-connections C] [--http-batch N]
+//                  [--http-events N] [--http-server-threads T] [WORKLOADS]
+// A bare WORKLOADS argument is the same as --workloads WORKLOADS ("ddc-bench http").
 // Stores go to a fresh directory under DIR (default /tmp), removed at the end. The table goes to
 // stdout; with --json, one JSON object per result row goes to stdout instead (the table to
 // stderr). Progress lines always go to stderr.
@@ -55,6 +63,7 @@
 #include "bench/bench_util.h"
 #include "bench/builder_workload.h"
 #include "bench/crypto_workload.h"
+#include "bench/http_bench.h"
 #include "bench/peer_stores.h"
 #include "bench/report.h"
 #include "bench/workloads.h"
@@ -68,15 +77,16 @@ constexpr char kUsage[] =
     "                 [--open-records N] [--batch N] [--repeat R] [--drop-cache]\n"
     "                 [--skip-rocksdb-open] [--stores ddc,rocksdb,lmdb] [--threads T]\n"
     "                 [--events N] [--append-batch N] [--sign-batch N] [--proof-events N]\n"
-    "                 [--proof-ops N] [--out FILE]\n"
+    "                 [--proof-ops N] [--out FILE] [--http-connections C] [--http-batch N]\n"
+    "                 [--http-events N] [--http-server-threads T] [WORKLOADS]\n"
     "  --dir DIR            parent of the scratch directory (default /tmp); removed after\n"
     "  --n N                blobs per put workload and gets per get workload (1000000)\n"
     "  --value-bytes B      blob size of the put/get workloads (1024)\n"
     "  --workloads LIST     comma-separated subset of: hash_limit put_sync1000 put_nosync\n"
     "                       get_random multiget64 seq_64k open_10m ram_per_record\n"
     "                       ed25519_ceiling append_signed append_batch_signed proof_gen\n"
-    "                       proof_verify export_events crypto_seal event_builder\n"
-    "                       (all but export_events)\n"
+    "                       proof_verify export_events crypto_seal event_builder http\n"
+    "                       (all but export_events); a bare LIST argument means the same\n"
     "  --json               one JSON object per result row on stdout\n"
     "  --open-records N     records of the open_10m / ram_per_record store (10000000)\n"
     "  --batch N            puts per batch / sync (1000)\n"
@@ -93,7 +103,12 @@ constexpr char kUsage[] =
     "                       batch-signed (1000)\n"
     "  --proof-events N     events in the timeline of the proof workloads (1000000)\n"
     "  --proof-ops N        proofs generated and verified per run (200000)\n"
-    "  --out FILE           where export_events writes the batch-signed events\n";
+    "  --out FILE           where export_events writes the batch-signed events\n"
+    "  --http-connections C keep-alive connections (one client thread each) of the http\n"
+    "                       workload, and threads of its embedded baseline (16)\n"
+    "  --http-batch N       events per events:batch request and embedded AppendBatch (64)\n"
+    "  --http-events N      events per http append run, and GETs per GET run (50000)\n"
+    "  --http-server-threads T  the in-process node's threads; 0: one per connection (0)\n";
 
 // Workloads that need no store and are not part of RunWorkloads: each runs on its own after
 // the store workloads when selected (all are, by default). One entry per workload.
@@ -135,6 +150,7 @@ std::set<std::string> ParseList(std::string_view flag, const std::string& text,
 
 struct Flags {
   BenchConfig config;
+  HttpBenchConfig http;
   std::string parent = "/tmp";
   bool json = false;
 };
@@ -196,12 +212,23 @@ Flags ParseFlags(int argc, char** argv) {
       f.config.proof_ops = ParseCount(arg, next(), 1, 1ull << 32);
     } else if (arg == "--out") {
       f.config.out = next();
+    } else if (arg == "--http-connections") {
+      f.http.connections = static_cast<uint32_t>(ParseCount(arg, next(), 1, 512));
+    } else if (arg == "--http-batch") {
+      f.http.batch = static_cast<uint32_t>(ParseCount(arg, next(), 1, kMaxGroupRecords));
+    } else if (arg == "--http-events") {
+      f.http.events = ParseCount(arg, next(), 1, 1ull << 28);
+    } else if (arg == "--http-server-threads") {
+      f.http.server_threads = static_cast<uint32_t>(ParseCount(arg, next(), 0, 1024));
+    } else if (!arg.starts_with("-")) {
+      workloads = arg;  // "ddc-bench http" is "ddc-bench --workloads http".
     } else {
       Die("unknown argument '" + arg + "'\n" + kUsage);
     }
   }
   std::set<std::string> known(AllWorkloads().begin(), AllWorkloads().end());
   for (const StandaloneWorkload& w : kStandaloneWorkloads) known.insert(w.name);
+  known.insert(kHttpWorkload);
   std::set<std::string> all = known;
   all.erase("export_events");
   f.config.workloads = workloads == "all" ? all : ParseList("--workloads", workloads, known);
@@ -229,6 +256,10 @@ int Main(int argc, char** argv) {
   const std::string io_backend = RunWorkloads(flags.config, &report);
   for (const StandaloneWorkload& w : kStandaloneWorkloads) {
     if (flags.config.workloads.count(w.name) != 0) w.run(flags.config, &report);
+  }
+  // Not in kStandaloneWorkloads: it takes its own flags.
+  if (flags.config.workloads.count(kHttpWorkload) != 0) {
+    RunHttpWorkload(flags.config, flags.http, &report);
   }
   RemoveTree(flags.config.dir);
   const BenchConfig& c = flags.config;

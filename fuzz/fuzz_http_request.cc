@@ -3,7 +3,10 @@
 // (node/server/node_api.cc) against an in-memory store. Beyond "no crash, no sanitizer report"
 // it checks the promises of docs/node.md: every answer has a known status, and every error
 // answer (4xx, 5xx) is a JSON object {"error": {"status", "code", "message"}} whose status is
-// the response's.
+// the response's. Requests with credentials (Authorization or X-DDC-Key) go to a second set of
+// routes over the same store with access control on, so that token and signature parsing is
+// fuzzed too.
+#include <array>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -36,6 +39,9 @@ struct Node {
   ddc::io::FaultFileSystem fs;
   std::unique_ptr<ddc::Store> store;
   ddc::node::Router router;
+  std::unique_ptr<ddc::node::BucketDirectory> buckets;
+  std::unique_ptr<ddc::node::AccessControl> access;
+  ddc::node::Router guarded;
 
   Node() {
     ddc::Options options;
@@ -47,6 +53,18 @@ struct Node {
     if (!opened.ok()) Fail("store: " + opened.status().ToString(), 0);
     store = std::move(*opened);
     ddc::node::AddNodeRoutes(&router, store.get());
+    buckets = std::move(ddc::node::BucketDirectory::Open("")).value();
+    // Bucket 7 is public and bucket 8 private, both owned by the key of seed 'o'...o.
+    std::array<uint8_t, 32> seed;
+    seed.fill('o');
+    const ddc::KeyPair owner = ddc::KeyPair::FromSeed(seed);
+    buckets->Declare(7, owner.public_key, true);
+    buckets->Declare(8, owner.public_key, false);
+    access = std::make_unique<ddc::node::AccessControl>(buckets.get(), ddc::node::AccessOptions{});
+    ddc::node::NodeServices services;
+    services.buckets = buckets.get();
+    services.access = access.get();
+    ddc::node::AddNodeRoutes(&guarded, store.get(), services);
   }
 };
 
@@ -63,9 +81,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (ec || !parser.is_done()) return 0;
   const ddc::node::Request& request = parser.get();
   // Blob puts would grow the in-memory store without bound over a long run; everything else
-  // is dispatched.
-  if (request.method() == http::verb::put) return 0;
-  const ddc::node::Response response = node->router.Dispatch(request);
+  // (bucket registrations included) is dispatched.
+  if (request.method() == http::verb::put && request.target().starts_with("/v1/blobs")) return 0;
+  const bool credentials = request.find(http::field::authorization) != request.end() ||
+                           request.find(ddc::node::kKeyHeader) != request.end();
+  const ddc::node::Response response =
+      (credentials ? node->guarded : node->router).Dispatch(request);
   const unsigned status = response.result_int();
   if (status < 200 || status > 599) Fail("status " + std::to_string(status), size);
   if (status >= 400) {

@@ -64,7 +64,7 @@ struct ServerLimits {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8844;  // 0: the kernel picks a free port; see HttpServer::port().
-  uint32_t threads = 0;  // 0: std::thread::hardware_concurrency() (at least 1).
+  uint32_t threads = 0;  // 0: max(16, 4 x std::thread::hardware_concurrency()).
   ServerLimits limits;
   // Where connection-level events go (refused connections, accept errors). Null: dropped.
   std::function<void(std::string_view line)> log;

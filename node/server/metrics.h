@@ -37,13 +37,20 @@ class Metrics {
     bytes_in_ += bytes_in;
     bytes_out_ += bytes_out;
   }
-  void CountAppends(uint64_t bucket, uint64_t n) {
+  // `n` events (or blobs) written for `bucket`, `new_bytes` of them not stored before.
+  void CountAppends(uint64_t bucket, uint64_t n, uint64_t new_bytes) {
     std::lock_guard lock(mu_);
     appends_[bucket] += n;
+    stored_bytes_[bucket] += new_bytes;
   }
   void CountRead(uint64_t bucket) {
     std::lock_guard lock(mu_);
     ++reads_[bucket];
+  }
+  // Response body bytes of a request that read `bucket`'s data.
+  void CountDelivered(uint64_t bucket, uint64_t bytes) {
+    std::lock_guard lock(mu_);
+    delivered_bytes_[bucket] += bytes;
   }
 
   std::string Render(const StoreStats& stats) const {
@@ -88,6 +95,20 @@ class Metrics {
            "Events of a bucket served over HTTP (gets).");
     for (const auto& [bucket, n] : reads_) {
       Sample(&out, "ddc_bucket_event_reads_total", "bucket=\"" + std::to_string(bucket) + "\"",
+             std::to_string(n));
+    }
+    Family(
+        &out, "ddc_bucket_stored_bytes_total", "counter",
+        "Bytes of events and blobs newly stored for a bucket over HTTP (re-sent ones excluded).");
+    for (const auto& [bucket, n] : stored_bytes_) {
+      Sample(&out, "ddc_bucket_stored_bytes_total", "bucket=\"" + std::to_string(bucket) + "\"",
+             std::to_string(n));
+    }
+    Family(&out, "ddc_bucket_delivered_bytes_total", "counter",
+           "Response body bytes of requests that read a bucket's data (events, timelines, users, "
+           "proofs).");
+    for (const auto& [bucket, n] : delivered_bytes_) {
+      Sample(&out, "ddc_bucket_delivered_bytes_total", "bucket=\"" + std::to_string(bucket) + "\"",
              std::to_string(n));
     }
     Family(&out, "ddc_store_events", "gauge", "Events in all timelines.");
@@ -144,6 +165,8 @@ class Metrics {
   uint64_t bytes_out_ = 0;
   std::map<uint64_t, uint64_t> appends_;
   std::map<uint64_t, uint64_t> reads_;
+  std::map<uint64_t, uint64_t> stored_bytes_;
+  std::map<uint64_t, uint64_t> delivered_bytes_;
 };
 
 }  // namespace ddc::node

@@ -185,7 +185,7 @@ Response AppendOne(Store* store, Metrics* metrics, AccessControl* access, const 
   if (Status s = CheckEventForBucket(request.body(), *bucket); !s.ok()) return StatusResponse(s);
   Result<AppendResult> appended = store->Append(request.body());
   if (!appended.ok()) return StatusResponse(appended.status());
-  metrics->CountAppends(*bucket, 1);
+  metrics->CountAppends(*bucket, 1, appended->existed ? 0 : request.body().size());
   return JsonResponse(appended->existed ? http::status::ok : http::status::created,
                       AppendJson(*appended));
 }
@@ -252,9 +252,14 @@ Response AppendBatch(Store* store, Metrics* metrics, AccessControl* access, cons
   }
   if (!accepted.empty()) {
     std::vector<Result<AppendResult>> appended = store->AppendBatch(accepted);
-    metrics->CountAppends(*bucket, static_cast<uint64_t>(std::count_if(
-                                       appended.begin(), appended.end(),
-                                       [](const Result<AppendResult>& a) { return a.ok(); })));
+    uint64_t ok = 0;
+    uint64_t new_bytes = 0;
+    for (size_t k = 0; k < appended.size(); ++k) {
+      if (!appended[k].ok()) continue;
+      ++ok;
+      if (!appended[k]->existed) new_bytes += accepted[k].size();
+    }
+    metrics->CountAppends(*bucket, ok, new_bytes);
     for (size_t k = 0; k < appended.size(); ++k) {
       results[accepted_index[k]] = appended[k].ok()
                                        ? AppendJson(*appended[k])
@@ -275,10 +280,16 @@ Response GetEvent(Store* store, Metrics* metrics, AccessControl* access, const R
     return *denied;
   }
   metrics->CountRead(event->bucket);
-  if (WantsJson(request)) return JsonResponse(http::status::ok, EventJson(*event, *cid));
-  Result<std::string> bytes = store->Get(*cid);
-  if (!bytes.ok()) return StatusResponse(bytes.status());
-  return MakeResponse(http::status::ok, std::move(*bytes), "application/vnd.ipld.dag-cbor");
+  Response response;
+  if (WantsJson(request)) {
+    response = JsonResponse(http::status::ok, EventJson(*event, *cid));
+  } else {
+    Result<std::string> bytes = store->Get(*cid);
+    if (!bytes.ok()) return StatusResponse(bytes.status());
+    response = MakeResponse(http::status::ok, std::move(*bytes), "application/vnd.ipld.dag-cbor");
+  }
+  metrics->CountDelivered(event->bucket, response.body().size());
+  return response;
 }
 
 Response Timeline(Store* store, AccessControl* access, const Request& request,
@@ -324,12 +335,13 @@ Response Timeline(Store* store, AccessControl* access, const Request& request,
                                          {"next", std::move(next)}});
 }
 
-Response PutBlob(Store* store, AccessControl* access, const Request& request,
+Response PutBlob(Store* store, Metrics* metrics, AccessControl* access, const Request& request,
                  const RouteParams& params) {
   // Blobs are global (content-addressed, readable by CID); a write is charged to a bucket.
   const std::string* bucket_text = params.Query("bucket");
+  std::optional<uint64_t> bucket;
   if (bucket_text != nullptr || access->enabled()) {
-    const std::optional<uint64_t> bucket = bucket_text ? ParseU64(*bucket_text) : std::nullopt;
+    bucket = bucket_text ? ParseU64(*bucket_text) : std::nullopt;
     if (!bucket) {
       return BadRequest("bad_bucket",
                         "put a blob with ?bucket=N, the bucket it is written for (a number)");
@@ -338,8 +350,14 @@ Response PutBlob(Store* store, AccessControl* access, const Request& request,
       return *denied;
     }
   }
+  bool existed = false;
+  if (bucket) {
+    const Result<bool> contains = store->Contains(Cid::Of(Codec::kRaw, Bytes(request.body())));
+    existed = contains.ok() && *contains;
+  }
   Result<Cid> cid = store->PutBlob(std::string_view(request.body()));
   if (!cid.ok()) return StatusResponse(cid.status());
+  if (bucket) metrics->CountAppends(*bucket, 1, existed ? 0 : request.body().size());
   return JsonResponse(http::status::created, {{"cid", cid->ToString()}});
 }
 
@@ -511,8 +529,8 @@ Json HashesJson(const std::vector<Hash32>& hashes) {
   return list;
 }
 
-Response GetEventProof(Store* store, AccessControl* access, const Request& request,
-                       const RouteParams& params) {
+Response GetEventProof(Store* store, Metrics* metrics, AccessControl* access,
+                       const Request& request, const RouteParams& params) {
   Response error;
   const std::optional<Cid> cid = PathCid(params, &error);
   if (!cid) return error;
@@ -533,18 +551,23 @@ Response GetEventProof(Store* store, AccessControl* access, const Request& reque
     }
     return StatusResponse(proof.status());
   }
+  Response response;
   if (WantsJson(request)) {
-    return JsonResponse(http::status::ok, {{"cid", cid->ToString()},
-                                           {"event", timeline::Base64Encode(Bytes(proof->event))},
-                                           {"position", proof->position},
-                                           {"timeline_path", HashesJson(proof->timeline_path)},
-                                           {"journal_index", proof->journal_index},
-                                           {"journal_path", HashesJson(proof->journal_path)},
-                                           {"checkpoint", proof->checkpoint}});
+    response =
+        JsonResponse(http::status::ok, {{"cid", cid->ToString()},
+                                        {"event", timeline::Base64Encode(Bytes(proof->event))},
+                                        {"position", proof->position},
+                                        {"timeline_path", HashesJson(proof->timeline_path)},
+                                        {"journal_index", proof->journal_index},
+                                        {"journal_path", HashesJson(proof->journal_path)},
+                                        {"checkpoint", proof->checkpoint}});
+  } else {
+    Result<std::string> bytes = EncodeEventProof(*proof);
+    if (!bytes.ok()) return StatusResponse(bytes.status());
+    response = MakeResponse(http::status::ok, std::move(*bytes), "application/cbor");
   }
-  Result<std::string> bytes = EncodeEventProof(*proof);
-  if (!bytes.ok()) return StatusResponse(bytes.status());
-  return MakeResponse(http::status::ok, std::move(*bytes), "application/cbor");
+  metrics->CountDelivered(event->bucket, response.body().size());
+  return response;
 }
 
 // The required ?old=A&new=B of a consistency proof.
@@ -770,6 +793,12 @@ void AddNodeRoutes(Router* router, Store* store, NodeServices services) {
                     const Request& r, const RouteParams& p) {
                   const auto start = std::chrono::steady_clock::now();
                   Response response = h(r, p);
+                  // Reads of a path's bucket are that bucket's delivered bytes.
+                  if (r.method() == V::get && response.result() == http::status::ok) {
+                    if (const std::optional<uint64_t> b = ParseU64(p.Path("bucket"))) {
+                      metrics->CountDelivered(*b, response.body().size());
+                    }
+                  }
                   const std::chrono::duration<double> took =
                       std::chrono::steady_clock::now() - start;
                   metrics->Observe(spec->method, spec->pattern, response.result_int(), took.count(),
@@ -807,8 +836,8 @@ void AddNodeRoutes(Router* router, Store* store, NodeServices services) {
   add(V::get, "/v1/events/{cid}", [store, m, access](const Request& r, const RouteParams& p) {
     return GetEvent(store, m, access, r, p);
   });
-  add(V::get, "/v1/events/{cid}/proof", [store, access](const Request& r, const RouteParams& p) {
-    return GetEventProof(store, access, r, p);
+  add(V::get, "/v1/events/{cid}/proof", [store, m, access](const Request& r, const RouteParams& p) {
+    return GetEventProof(store, m, access, r, p);
   });
   add(V::get, "/v1/buckets/{bucket}/users/{user}/timeline",
       [store, access](const Request& r, const RouteParams& p) {
@@ -820,8 +849,8 @@ void AddNodeRoutes(Router* router, Store* store, NodeServices services) {
       });
   add(V::get, "/v1/journal/consistency",
       [store](const Request&, const RouteParams& p) { return JournalConsistency(store, p); });
-  add(V::put, "/v1/blobs", [store, access](const Request& r, const RouteParams& p) {
-    return PutBlob(store, access, r, p);
+  add(V::put, "/v1/blobs", [store, m, access](const Request& r, const RouteParams& p) {
+    return PutBlob(store, m, access, r, p);
   });
   add(V::get, "/v1/blobs/{cid}",
       [store](const Request& r, const RouteParams& p) { return GetBlob(store, r, p); });

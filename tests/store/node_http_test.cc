@@ -716,6 +716,29 @@ TEST_F(NodeHttpTest, MetricsCountRequestsBytesAndBucketUsage) {
   EXPECT_GT(Sample(m, "ddc_http_response_body_bytes_total"), static_cast<double>(3 * event.size()));
   EXPECT_EQ(Sample(m, R"(ddc_bucket_appends_total{bucket="7"})"), 1) << m;
   EXPECT_EQ(Sample(m, R"(ddc_bucket_event_reads_total{bucket="7"})"), 3) << m;
+  EXPECT_EQ(Sample(m, R"(ddc_bucket_stored_bytes_total{bucket="7"})"),
+            static_cast<double>(event.size()))
+      << m;
+  EXPECT_EQ(Sample(m, R"(ddc_bucket_delivered_bytes_total{bucket="7"})"),
+            static_cast<double>(3 * event.size()))
+      << m;
+  // Re-sending an event stores nothing new; a timeline page is delivered bytes of the bucket.
+  ASSERT_EQ(PostEvent(port_, 7, event).status, 200);
+  const HttpResponse page =
+      Call(port_, "GET", "/v1/buckets/7/users/" + Hex(alice_.public_key) + "/timeline");
+  ASSERT_EQ(page.status, 200);
+  ASSERT_EQ(Call(port_, "PUT", "/v1/blobs?bucket=9", "blob bytes").status, 201);
+  ASSERT_EQ(Call(port_, "PUT", "/v1/blobs?bucket=9", "blob bytes").status, 201);
+  const std::string m2 = Call(port_, "GET", "/metrics").body;
+  EXPECT_EQ(Sample(m2, R"(ddc_bucket_appends_total{bucket="7"})"), 2) << m2;
+  EXPECT_EQ(Sample(m2, R"(ddc_bucket_stored_bytes_total{bucket="7"})"),
+            static_cast<double>(event.size()))
+      << m2;
+  EXPECT_EQ(Sample(m2, R"(ddc_bucket_delivered_bytes_total{bucket="7"})"),
+            static_cast<double>(3 * event.size() + page.body.size()))
+      << m2;
+  EXPECT_EQ(Sample(m2, R"(ddc_bucket_appends_total{bucket="9"})"), 2) << m2;
+  EXPECT_EQ(Sample(m2, R"(ddc_bucket_stored_bytes_total{bucket="9"})"), 10) << m2;
   EXPECT_EQ(Sample(m, "ddc_store_events"), 1);
 }
 
