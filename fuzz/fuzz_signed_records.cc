@@ -1,5 +1,6 @@
-// libFuzzer target for DecodeGrant and DecodeTombstone, the decoders of the signed records that
-// reach the store from outside (Store::PutGrant, Store::Erase, the HTTP API). Beyond "no crash,
+// libFuzzer target for DecodeGrant, DecodeTombstone and DecodeName, the decoders of the signed
+// records that reach the store from outside (Store::PutGrant, Store::Erase, Store::PutName, the
+// HTTP API). Beyond "no crash,
 // no sanitizer report" it checks that an accepted input is the one canonical encoding of what
 // it decoded to (re-encoding gives back the input, so a record's CID is its identity), that
 // every rejection is InvalidArgument with the record's prefix, and that signature checks on
@@ -14,6 +15,7 @@
 
 #include "ddc/erasure.h"
 #include "ddc/grants.h"
+#include "ddc/names.h"
 
 namespace {
 
@@ -53,6 +55,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       "tombstone: ");
   if (tombstone.ok()) {
     (void)ddc::VerifyTombstoneSignature(*tombstone);
+  }
+  const auto name = ddc::DecodeName(input);
+  Check(
+      name, [](const ddc::NameRecord& r) { return ddc::EncodeName(r); }, input, "name record: ");
+  if (name.ok()) {
+    (void)ddc::VerifyName(*name);
+    if (!ddc::ValidateName(name->name).ok()) Fail("accepted record breaks the name rules", size);
   }
   return 0;
 }

@@ -42,8 +42,9 @@ enum class RecordType : uint8_t {
   kCheckpoint = 3,  // key = raw CID (binary) of the note, value = a signed checkpoint note.
   kGrant = 4,       // key = dag-cbor CID (binary), value = an encoded, signed grant.
   kTombstone = 5,   // key = dag-cbor CID (binary), value = an encoded, signed tombstone.
+  kName = 6,        // key = dag-cbor CID (binary), value = an encoded, signed name record.
 };
-inline constexpr uint8_t kMaxRecordType = 5;
+inline constexpr uint8_t kMaxRecordType = 6;
 inline constexpr uint8_t kFlagZstd = 0x01;  // The value is one zstd frame of raw_length bytes.
 inline constexpr uint8_t kKnownFlags = kFlagZstd;
 

@@ -132,8 +132,9 @@ Status ExamineDamage(io::File* file, const std::string& name, uint64_t bad_offse
     if (len < kRecordHeaderBytes) break;
     size_t i = 0;
     for (; i + kRecordHeaderBytes <= len; ++i) {
-      // A cheap filter before the checksum: the type byte must name a known type.
-      if (chunk[i + 4] != static_cast<uint8_t>(RecordType::kBlob)) continue;
+      // A cheap filter before the checksum: the type byte must name a known type (a record of
+      // any type written after the damage is evidence, not only a blob).
+      if (chunk[i + 4] == 0 || chunk[i + 4] > kMaxRecordType) continue;
       std::span<const uint8_t> head(chunk.data() + i, kRecordHeaderBytes);
       if (!RecordHeaderChecksumOk(head)) continue;
       auto h = DecodeRecordHeader(head);

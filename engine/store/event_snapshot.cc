@@ -110,6 +110,7 @@ Status WriteEventSnapshot(io::FileSystem* fs, const std::string& dir,
   EncodeFixed64(h.data() + 80, body.size());
   EncodeFixed64(h.data() + 88, Xxh3(body.data(), body.size()));
   EncodeFixed64(h.data() + 96, data.records.size());
+  EncodeFixed64(h.data() + 104, data.name_records);
   EncodeFixed64(h.data() + 120, Xxh3(h.data(), 120));
   const std::string tmp = dir + "/" + kEventSnapshotTempFileName;
   {
@@ -133,7 +134,7 @@ Result<LoadedEventSnapshot> ReadEventSnapshot(io::FileSystem* fs, const std::str
   if (std::memcmp(h.data(), kMagic.data(), kMagic.size()) != 0) return Bad("bad magic");
   if (DecodeFixed64(h.data() + 120) != Xxh3(h.data(), 120)) return Bad("header checksum mismatch");
   const uint32_t version = DecodeFixed32(h.data() + 8);
-  if (version != 1 && version != kEventSnapshotVersion) {
+  if (version < 1 || version > kEventSnapshotVersion) {
     return Bad("unsupported version " + std::to_string(version));
   }
   LoadedEventSnapshot out;
@@ -147,6 +148,7 @@ Result<LoadedEventSnapshot> ReadEventSnapshot(io::FileSystem* fs, const std::str
   const uint64_t n_checkpoints = DecodeFixed64(h.data() + 72);
   const uint64_t body_bytes = DecodeFixed64(h.data() + 80);
   const uint64_t n_records = version >= 2 ? DecodeFixed64(h.data() + 96) : 0;
+  out.data.name_records = version >= 3 ? DecodeFixed64(h.data() + 104) : 0;
   constexpr size_t kRecordHeadBytes = 1 + 8 + Cid::kBinaryBytes + 4;
   if (size != kHeaderBytes + body_bytes) return Bad("file size does not match its header");
   // Every count is bounded by the body it claims to fill before anything is allocated.
@@ -209,10 +211,17 @@ Result<LoadedEventSnapshot> ReadEventSnapshot(io::FileSystem* fs, const std::str
     cp.note.assign(reinterpret_cast<const char*>(note.data()), note.size());
   }
   d.records.resize(n_records);
+  // Grants and tombstones since version 2, names since version 3.
+  const uint8_t max_type = version >= 3 ? 6 : 5;
+  uint64_t names = 0;
   for (auto& r : d.records) {
     if (!c.Has(kRecordHeadBytes)) return Bad("records truncated");
     r.type = c.Bytes(1)[0];
-    if (r.type != 4 && r.type != 5) return Bad("record of type " + std::to_string(r.type));
+    if (r.type < 4 || r.type > max_type) {
+      return Bad("record of type " + std::to_string(r.type) + " in a version " +
+                 std::to_string(version) + " file");
+    }
+    if (r.type == 6) ++names;
     r.limit = c.U64();
     auto cid = Cid::FromBytes(c.Bytes(Cid::kBinaryBytes));
     if (!cid.ok()) return Bad("record cid: " + cid.status().message());
@@ -223,6 +232,10 @@ Result<LoadedEventSnapshot> ReadEventSnapshot(io::FileSystem* fs, const std::str
     r.bytes.assign(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   }
   if (!c.Done()) return Bad("bytes after the last record");
+  if (names > d.name_records) {
+    return Bad("it holds " + std::to_string(names) + " current names but counts " +
+               std::to_string(d.name_records) + " name records");
+  }
   return out;
 }
 

@@ -1,4 +1,5 @@
-// events.snap: the timelines, the journal, the event-id index and the checkpoints as of the
+// events.snap: the timelines, the journal, the event-id index, the checkpoints and the signed
+// records (grants, tombstones, current names) as of the
 // log position an index snapshot covers, so that opening a store of events does not decode
 // every event record again (docs/FORMAT.md "Event snapshot"). Written beside index.snap, for
 // the same position (tmp file, fdatasync, rename, directory sync); an open uses it only when
@@ -24,7 +25,7 @@ namespace ddc {
 
 inline constexpr char kEventSnapshotFileName[] = "events.snap";
 inline constexpr char kEventSnapshotTempFileName[] = "events.snap.tmp";
-inline constexpr uint32_t kEventSnapshotVersion = 2;  // Reads 1 and 2.
+inline constexpr uint32_t kEventSnapshotVersion = 3;  // Reads 1, 2 and 3.
 
 struct EventSnapshotData {
   struct Timeline {
@@ -47,10 +48,10 @@ struct EventSnapshotData {
     Cid cid;
     std::string note;
   };
-  // A grant or tombstone record (version 2), replayed at open: grants first, then tombstones,
-  // each in log order.
+  // A grant or tombstone record (version 2), or the current record of a name (version 3),
+  // replayed at open: grants first, then tombstones, each in log order, then names.
   struct Record {
-    uint8_t type = 0;    // log::RecordType: 4 grant, 5 tombstone.
+    uint8_t type = 0;    // log::RecordType: 4 grant, 5 tombstone, 6 name.
     uint64_t limit = 0;  // Tombstone: the size of its timeline when it was placed.
     Cid cid;
     std::string bytes;
@@ -60,6 +61,10 @@ struct EventSnapshotData {
   std::vector<Id> ids;
   std::vector<Checkpoint> checkpoints;
   std::vector<Record> records;
+  // Name records in the covered log, superseded ones included (version 3; 0 before): only the
+  // current record of each name is in `records`, and this keeps the count of typed records
+  // checkable.
+  uint64_t name_records = 0;
 };
 
 // Writes events.snap for the position `meta` covers.

@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -118,6 +119,11 @@ class StoreImpl final : public Store {
   std::vector<TombstoneRecord> Tombstones(uint64_t bucket, const PublicKey& user) override;
   Result<ErasureProof> ProveErasure(const Cid& event) override;
 
+  // Names (store_names.cc).
+  Result<PutNameResult> PutName(std::span<const uint8_t> record) override;
+  Result<StoredName> GetName(uint64_t bucket, std::string_view name) override;
+  std::vector<StoredName> Names(uint64_t bucket) override;
+
   // Erased when `cid` names an erased event or a destroyed grant. Takes events_mu_ (shared).
   Status CheckNotErased(const Cid& cid) const;
 
@@ -140,6 +146,8 @@ class StoreImpl final : public Store {
     const GrantRecord* grant = nullptr;            // kGrant: listed once committed.
     PendingErasure* erasure = nullptr;             // kTombstone: placed by the leader, applied
                                                    // once committed.
+    const StoredName* name = nullptr;              // kName: its sequence checked by the leader,
+                                                   // made current once committed.
     Cid cid;
     std::span<const uint8_t> stored;  // The caller's bytes or `compressed`.
     std::string compressed;
@@ -222,6 +230,15 @@ class StoreImpl final : public Store {
                                 uint64_t limit = UINT64_MAX);
   // Forgets grants and erasures (an event snapshot that could not be used).
   void ClearGrantsAndErasures();
+  // Names (store_names.cc). CheckNameSequence decides, for the group leader, whether a name
+  // record may be written: Conflict in p.status, or p.dedup for the current record again; it
+  // looks at the committed names and at the names written earlier in the group (REQUIRES:
+  // leader state). ApplyName makes a record current and counts it (REQUIRES: events_mu_ held
+  // exclusively, or Open alone). ReplayName does both for a record of the log or events.snap
+  // (Open alone); a record that does not follow its name's current one is corruption.
+  void CheckNameSequence(Prepared& p);
+  void ApplyName(const StoredName& name);
+  Status ReplayName(const Cid& cid, std::span<const uint8_t> value, const std::string& where);
   // The signer may act for (bucket, user): it is the user, or the bucket's owner.
   Status CheckSigner(const PublicKey& signer, uint64_t bucket, const std::optional<PublicKey>& user,
                      std::string_view what) const;
@@ -349,6 +366,8 @@ class StoreImpl final : public Store {
   std::vector<GroupSlot> group_table_;
   std::vector<Cid> group_cids_;
   uint32_t group_generation_ = 0;
+  // The name records the group writes, by (bucket, name): the newest of each.
+  std::map<std::pair<uint64_t, std::string>, const StoredName*> group_names_;
   void StartGroupTable();
   bool GroupContains(const Cid& cid, uint64_t tag) const;
   void GroupAdd(const Cid& cid, uint64_t tag);
@@ -396,6 +415,9 @@ class StoreImpl final : public Store {
   // Timelines erased whole, with the tombstone's index, so that later grants for them can be
   // refused.
   std::unordered_map<TimelineKey, size_t, TimelineKeyHash> erased_timelines_;
+  // The current record of every (bucket, name), ordered so that a bucket's names are a range.
+  std::map<std::pair<uint64_t, std::string>, StoredName> names_;
+  uint64_t name_records_ = 0;  // Name records in the log (superseded ones included).
   std::atomic<uint64_t> stat_appends_{0};
 
   // Constant after Open: the node key that signs checkpoints.

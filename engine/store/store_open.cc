@@ -57,6 +57,16 @@ Status ValidateOptions(const Options& o) {
 
 std::once_flag fallback_logged;
 
+// The typed records of the log an events.snap covers: its events, checkpoints, grants and
+// tombstones, and every name record (it holds only the current record of each name).
+uint64_t TypedRecordsCovered(const EventSnapshotData& d) {
+  const auto names = std::count_if(d.records.begin(), d.records.end(), [](const auto& r) {
+    return r.type == static_cast<uint8_t>(log::RecordType::kName);
+  });
+  return d.journal.size() + d.checkpoints.size() + d.records.size() - static_cast<uint64_t>(names) +
+         d.name_records;
+}
+
 }  // namespace
 
 void LogLine(const Options& options, const std::string& line) {
@@ -321,6 +331,7 @@ Status StoreImpl::ReplayTypedRecord(const log::ScannedRecord& rec, const Cid& ci
       rec.header.type == log::RecordType::kTombstone) {
     return ReplayGrantOrTombstone(rec.header.type, cid, value, where);
   }
+  if (rec.header.type == log::RecordType::kName) return ReplayName(cid, value, where);
   auto record =
       CheckpointFromNote(std::string(reinterpret_cast<const char*>(value.data()), value.size()));
   if (!record.ok()) {
@@ -340,9 +351,7 @@ bool StoreImpl::TryLoadEventSnapshot(uint32_t segment, uint64_t offset) {
   } else if (loaded->meta.store_id != store_id_ || loaded->meta.segment != segment ||
              loaded->meta.offset != offset || loaded->meta.next_sequence != next_sequence_) {
     why = "it covers another log position than the index snapshot";
-  } else if (loaded->data.journal.size() + loaded->data.checkpoints.size() +
-                 loaded->data.records.size() !=
-             typed_records_) {
+  } else if (TypedRecordsCovered(loaded->data) != typed_records_) {
     why = "its counts disagree with the index snapshot's";
   } else if (Status s = events_.Restore(loaded->data); !s.ok()) {
     why = s.message();
@@ -358,12 +367,16 @@ bool StoreImpl::TryLoadEventSnapshot(uint32_t segment, uint64_t offset) {
     }
     for (const auto& r : loaded->data.records) {
       if (!why.empty()) break;
-      Status replayed = ReplayGrantOrTombstone(
-          static_cast<log::RecordType>(r.type), r.cid,
-          std::span(reinterpret_cast<const uint8_t*>(r.bytes.data()), r.bytes.size()),
-          "events.snap", r.limit);
+      const auto type = static_cast<log::RecordType>(r.type);
+      const auto bytes =
+          std::span(reinterpret_cast<const uint8_t*>(r.bytes.data()), r.bytes.size());
+      Status replayed = type == log::RecordType::kName
+                            ? ReplayName(r.cid, bytes, "events.snap")
+                            : ReplayGrantOrTombstone(type, r.cid, bytes, "events.snap", r.limit);
       if (!replayed.ok()) why = replayed.message();
     }
+    // The snapshot holds the current record of each name; the log holds this many in all.
+    name_records_ = loaded->data.name_records;
   }
   if (why.empty()) {
     stat_events_from_snapshot_ = true;
@@ -372,6 +385,8 @@ bool StoreImpl::TryLoadEventSnapshot(uint32_t segment, uint64_t offset) {
   events_ = EventState();
   checkpoints_.clear();
   ClearGrantsAndErasures();
+  names_.clear();
+  name_records_ = 0;
   Note("event snapshot not used (" + why + "); timelines rebuilt from the log");
   return false;
 }
@@ -417,7 +432,8 @@ Status StoreImpl::ReplayEvents(uint32_t end_segment, uint64_t end_offset) {
   }
   if (typed_records_ != expected) {
     return Status::Corruption("the index snapshot covers " + std::to_string(expected) +
-                              " event and checkpoint records, the log holds " +
+                              " typed records (events, checkpoints, grants, tombstones, "
+                              "names), the log holds " +
                               std::to_string(typed_records_));
   }
   return Status::OK();

@@ -150,6 +150,7 @@ Status StoreImpl::WriteGroup(const std::vector<Writer*>& group) {
   buffer_used_ = 0;
   buffer_offset_ = write_offset_;
   group_wrote_ = false;
+  group_names_.clear();
   bool events = false;
   for (Writer* w : group) {
     for (Prepared& p : w->blobs) {
@@ -159,6 +160,11 @@ Status StoreImpl::WriteGroup(const std::vector<Writer*>& group) {
         DDC_RETURN_IF_ERROR(WriteEventRecord(p));
         events = true;
         continue;
+      }
+      if (p.name != nullptr) {
+        // Before the CID lookup: an older record of the name is stored, but must not pass.
+        CheckNameSequence(p);
+        if (!p.status.ok() || p.dedup) continue;
       }
       const uint64_t tag = index::CidIndex::Tag(p.cid);
       if (GroupContains(p.cid, tag)) {
@@ -185,6 +191,9 @@ Status StoreImpl::WriteGroup(const std::vector<Writer*>& group) {
       index::Location loc;
       DDC_RETURN_IF_ERROR(BufferRecord(p, found->damaged, &loc));
       if (p.erasure != nullptr) DDC_RETURN_IF_ERROR(PlaceTombstone(p.erasure));
+      if (p.name != nullptr) {
+        group_names_[std::make_pair(p.name->record.bucket, p.name->record.name)] = p.name;
+      }
     }
   }
   const bool sync = options_.durability == Durability::kSyncEveryGroup;
@@ -215,6 +224,9 @@ Status StoreImpl::WriteGroup(const std::vector<Writer*>& group) {
       } else if (p.erasure != nullptr) {
         std::unique_lock<std::shared_mutex> lock(events_mu_);
         ApplyErasure(p.erasure);
+      } else if (p.name != nullptr) {
+        std::unique_lock<std::shared_mutex> lock(events_mu_);
+        ApplyName(*p.name);
       }
     }
   }
@@ -452,6 +464,11 @@ std::unique_ptr<EventSnapshotData> StoreImpl::ExportEvents() const {
     data->records.push_back({static_cast<uint8_t>(log::RecordType::kTombstone),
                              tombstone_limits_[i], tombstones_[i].cid, tombstones_[i].bytes});
   }
+  for (const auto& [key, name] : names_) {
+    data->records.push_back(
+        {static_cast<uint8_t>(log::RecordType::kName), 0, name.cid, name.bytes});
+  }
+  data->name_records = name_records_;
   return data;
 }
 

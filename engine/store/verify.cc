@@ -299,6 +299,53 @@ Status CheckTombstone(const Options& options, const std::string& where,
   return CheckRecordSigner(options, where, "tombstone", t->signer, t->bucket, t->user);
 }
 
+// Name records: decoded, signature verified, signed by the bucket's owner when the options say
+// who that is, and each name's sequence numbers rising in log order (what PutName enforces).
+class NameAudit {
+ public:
+  explicit NameAudit(const Options& options) : options_(options) {}
+
+  Status Add(const std::string& where, const Cid& cid, std::span<const uint8_t> raw) {
+    if (cid.codec() != Codec::kDagCbor) {
+      return Status::Corruption(where + ": name record keyed by " + cid.ToString() +
+                                ", not a dag-cbor CID");
+    }
+    auto r = DecodeName(raw);
+    if (!r.ok()) return Status::Corruption(where + ": stored " + r.status().message());
+    Status sig = VerifyName(*r);
+    if (!sig.ok()) return Status::Corruption(where + ": stored " + sig.message());
+    if (options_.bucket_owner) {
+      std::optional<PublicKey> owner = options_.bucket_owner(r->bucket);
+      if (!owner || r->signer != *owner) {
+        return Status::Corruption(where + ": stored name record of \"" + r->name +
+                                  "\" is not signed by the owner of bucket " +
+                                  std::to_string(r->bucket));
+      }
+    }
+    auto [it, added] = last_.try_emplace(std::make_pair(r->bucket, r->name), r->sequence, where);
+    if (!added) {
+      if (r->sequence <= it->second.first) {
+        return Status::Corruption(where + ": stored name record of \"" + r->name + "\" in bucket " +
+                                  std::to_string(r->bucket) + " has sequence " +
+                                  std::to_string(r->sequence) + ", not above " +
+                                  std::to_string(it->second.first) + " of the record at " +
+                                  it->second.second);
+      }
+      it->second = {r->sequence, where};
+    }
+    ++count_;
+    return Status::OK();
+  }
+
+  uint64_t count() const { return count_; }
+
+ private:
+  const Options& options_;
+  // Per (bucket, name): the sequence of its last record and where that record is.
+  std::map<std::pair<uint64_t, std::string>, std::pair<uint64_t, std::string>> last_;
+  uint64_t count_ = 0;
+};
+
 }  // namespace
 
 Result<VerifyReport> Store::Verify(const Options& options,
@@ -320,6 +367,7 @@ Result<VerifyReport> Store::Verify(const Options& options,
   std::string key_source;
   DDC_ASSIGN_OR_RETURN(std::string seed, NodeKeySeed(fs, options, &key_source));
   EventAudit audit(std::move(seed), std::move(key_source));
+  NameAudit names(options);
 
   std::vector<Position> positions;
   uint64_t next_sequence = segs.front().header.first_sequence;
@@ -363,6 +411,8 @@ Result<VerifyReport> Store::Verify(const Options& options,
       } else if (rec.header.type == log::RecordType::kTombstone) {
         DDC_RETURN_IF_ERROR(CheckTombstone(options, where, raw));
         ++report.tombstones;
+      } else if (rec.header.type == log::RecordType::kName) {
+        DDC_RETURN_IF_ERROR(names.Add(where, *cid, raw));
       }
       positions.push_back(Position{static_cast<uint64_t>(id) << 32 | rec.offset, length,
                                    index::CidIndex::Tag(*cid)});
@@ -391,6 +441,7 @@ Result<VerifyReport> Store::Verify(const Options& options,
   report.segments = static_cast<uint32_t>(segs.size());
   report.events = audit.events();
   report.timelines = audit.timelines();
+  report.names = names.count();
   report.batch_signatures = audit.batch_signatures();
   report.checkpoints = audit.checkpoints();
   report.checkpoint_signatures_checked = audit.signatures_checked();

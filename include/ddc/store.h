@@ -25,6 +25,7 @@
 #include "ddc/event.h"
 #include "ddc/grants.h"
 #include "ddc/iterator.h"
+#include "ddc/names.h"
 #include "ddc/options.h"
 #include "ddc/status.h"
 #include "ddc/timeline.h"
@@ -64,7 +65,9 @@ struct StoreStats {
 // enforces (positions, unique ids, prev = the timeline's last event, timestamps that never go
 // back), and checks every checkpoint record: its size is within the journal written before
 // it, its root is the rebuilt journal root at that size, and its signature verifies under the
-// node key when one is known.
+// node key when one is known. Name records are decoded, their signatures verified (and their
+// signer checked against Options::bucket_owner when given), and each name's sequence numbers
+// must rise in log order.
 struct VerifyReport {
   uint32_t segments = 0;
   uint64_t records = 0;
@@ -76,6 +79,7 @@ struct VerifyReport {
   uint64_t checkpoints = 0;       // Checkpoint records checked against the rebuilt journal.
   uint64_t grants = 0;            // Grant records, each decoded and its signature verified.
   uint64_t tombstones = 0;        // Tombstone records, likewise.
+  uint64_t names = 0;             // Name records, likewise, and their sequence order checked.
   // A node key was known (Options::node_key_seed, else the store's node.key) and every
   // checkpoint's signature was checked under it. False: signatures could not be checked.
   bool checkpoint_signatures_checked = false;
@@ -245,6 +249,25 @@ class Store {
   // For an erased event: the tombstone and the event's place in its timeline (erasure.h).
   // NotFound when `event` is not an erased event.
   virtual Result<ErasureProof> ProveErasure(const Cid& event) = 0;
+
+  // ---- Names (names.h) ----
+
+  // Stores a signed name record after checking its encoding and signature, and that its signer
+  // is the bucket's owner as Options::bucket_owner answers (PermissionDenied when it is not,
+  // when the resolver answers no owner for the bucket, or when there is no resolver). Conflict
+  // when its sequence number is not above that of the name's current record, unless it is the
+  // current record itself, byte for byte: then OK with existed = true and nothing is written.
+  // Durable on return as Options::durability promises; GetName answers it from then on.
+  virtual Result<PutNameResult> PutName(std::span<const uint8_t> record) = 0;
+  Result<PutNameResult> PutName(std::string_view record) {
+    return PutName(std::span(reinterpret_cast<const uint8_t*>(record.data()), record.size()));
+  }
+  // The current (highest-sequence) record of `name` in `bucket`. NotFound when there is none;
+  // InvalidArgument when `name` breaks the name rules. The target is not read: a target that
+  // was erased answers Erased only when it is read (Get, GetEvent).
+  virtual Result<StoredName> GetName(uint64_t bucket, std::string_view name) = 0;
+  // The current record of every name of `bucket`, in byte order of the names.
+  virtual std::vector<StoredName> Names(uint64_t bucket) = 0;
 };
 
 }  // namespace ddc

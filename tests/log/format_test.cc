@@ -308,7 +308,7 @@ struct FieldCase {
 TEST(RecordHeaderTest, RejectsEachFieldOutOfRange) {
   const FieldCase cases[] = {
       {"type 0", [](RawRecordHeader& h) { h.type = 0; }, "unknown record type 0"},
-      {"type 6", [](RawRecordHeader& h) { h.type = 6; }, "unknown record type 6"},
+      {"type 7", [](RawRecordHeader& h) { h.type = 7; }, "unknown record type 7"},
       {"type 255", [](RawRecordHeader& h) { h.type = 255; }, "unknown record type 255"},
       {"flag bit 1", [](RawRecordHeader& h) { h.flags = 0x02; }, "unknown record flags 0x2"},
       {"flag bit 3", [](RawRecordHeader& h) { h.flags = 0x08; }, "unknown record flags 0x8"},

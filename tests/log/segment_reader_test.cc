@@ -463,7 +463,7 @@ TEST_F(SegmentReaderTest, FieldOutOfRangeIsCorruption) {
          h.raw_length = kMaxRecordBytes + 1;
        },
        "exceeds the maximum 16777216"},
-      {"unknown type", [](RawRecordHeader& h) { h.type = 6; }, "unknown record type 6"},
+      {"unknown type", [](RawRecordHeader& h) { h.type = 7; }, "unknown record type 7"},
       {"unknown flag", [](RawRecordHeader& h) { h.flags = 0x04; }, "unknown record flags"},
       {"reserved bytes", [](RawRecordHeader& h) { h.reserved = 0x100; },
        "record reserved bytes not zero"},

@@ -1,5 +1,5 @@
-// Writes a few valid grants and tombstones into a directory (seed1, seed2, ...): the starting
-// corpus of fuzz/fuzz_signed_records.cc, made by scripts/check.
+// Writes a few valid grants, tombstones and name records into a directory (seed1, seed2, ...): the
+// starting corpus of fuzz/fuzz_signed_records.cc, made by scripts/check.
 #include <array>
 #include <cstdio>
 #include <fstream>
@@ -8,6 +8,7 @@
 
 #include "ddc/erasure.h"
 #include "ddc/grants.h"
+#include "ddc/names.h"
 
 int main(int argc, char** argv) {
   if (argc != 2) {
@@ -36,6 +37,19 @@ int main(int argc, char** argv) {
     t.reason = one_event ? "" : "user request";
     if (!ddc::SignTombstone(&t, user).ok()) return 1;
     auto bytes = ddc::EncodeTombstone(t);
+    if (!bytes.ok()) return 1;
+    seeds.push_back(*bytes);
+  }
+  // Names: a short one pointing at an event, a long one with every separator at a blob.
+  const std::string long_name = "releases/2025-11/app_v2.latest/" + std::string(200, 'x');
+  for (const std::string& name : {std::string("www"), long_name}) {
+    const bool event = name == "www";
+    const ddc::Cid target = ddc::Cid::Of(event ? ddc::Codec::kDagCbor : ddc::Codec::kRaw,
+                                         std::string_view(event ? "event" : "blob"));
+    auto r = ddc::MakeName(7, name, target, event ? 1 : UINT64_MAX,
+                           event ? ddc::kMinNameTtlSeconds : ddc::kMaxNameTtlSeconds, 3000, user);
+    if (!r.ok()) return 1;
+    auto bytes = ddc::EncodeName(*r);
     if (!bytes.ok()) return 1;
     seeds.push_back(*bytes);
   }
