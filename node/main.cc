@@ -5,15 +5,19 @@
 //
 // The config file is a JSON object with the keys data_dir, listen, threads, log_level,
 // limits {max_body_bytes, max_header_bytes, max_connections, request_timeout_ms,
-// idle_timeout_ms}, auth {enabled, request_window_ms, requests_per_second_per_key} and
+// idle_timeout_ms}, auth {enabled, request_window_ms, requests_per_second_per_key},
 // buckets [{bucket, owner, public}] (buckets declared by the operator; others are registered
-// over HTTP and kept in DIR/buckets.json); a key it does not know is an error naming it. Flags
-// override the file; --limit sets one key of limits.
+// over HTTP and kept in DIR/buckets.json) and keystore {path, passphrase_file}; a key it does
+// not know is an error naming it. Flags override the file; --limit sets one key of limits.
+// The keystore (default DIR/keys, created when missing) holds the keys of the seal and open
+// service and is shredded by erasure; it is opened when a passphrase is given (its file, or
+// $DDC_PASSPHRASE), else the node runs without one.
 // Defaults: data dir $DDC_DATA_DIR (else $XDG_DATA_HOME/ddc, else ~/.local/share/ddc) + "/node",
 // created when missing with a node key; listen 127.0.0.1:8844 (port 0: any free port).
 //
 // On start it logs one line to stderr:
-//   ddc-node: listening on http://HOST:PORT (data dir DIR)
+//   ddc-node: listening on http://HOST:PORT (data dir DIR); viewer http://HOST:PORT/, API docs
+//   http://HOST:PORT/docs
 // SIGTERM or SIGINT: stop accepting, let requests being handled finish (at most
 // kShutdownDrain), sync and close the store, exit 0. Every response already sent was for a
 // durable write (the store syncs before it acknowledges), so nothing acknowledged is lost.
@@ -21,6 +25,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <chrono>
@@ -40,6 +45,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ddc/keystore.h"
 #include "ddc/options.h"
 #include "ddc/status.h"
 #include "ddc/store.h"
@@ -47,6 +53,7 @@
 #include "node/server/http_server.h"
 #include "node/server/node_api.h"
 #include "node/server/router.h"
+#include "node/server/web_routes.h"
 
 namespace ddc::node {
 namespace {
@@ -110,6 +117,8 @@ struct NodeConfig {
   std::string log_level = "info";
   AccessOptions auth;
   std::vector<DeclaredBucket> buckets;
+  std::string keystore_path;  // Default: DIR/keys.
+  std::string passphrase_file;
 };
 
 // Reads `key` of `object` into `out` when present; a value of the wrong type is an error.
@@ -175,8 +184,11 @@ Status LoadBuckets(const nlohmann::json& list, const std::string& where,
     if (s.ok()) s = ReadKey(b, "public", at, &d.is_public);
     if (!s.ok()) return s;
     if (!ParseHexKey(owner, &d.owner)) {
-      return Status::InvalidArgument(at + ": owner '" + owner +
-                                     "' is not 64 hex digits (an ed25519 public key)");
+      std::string message = at;
+      message.append(": owner '")
+          .append(owner)
+          .append("' is not 64 hex digits (an ed25519 public key)");
+      return Status::InvalidArgument(message);
     }
     out->push_back(d);
   }
@@ -193,12 +205,21 @@ Status LoadConfig(const std::string& path, NodeConfig* config) {
     return Status::InvalidArgument(where + ": not a JSON object");
   }
   Status s = CheckKeys(
-      j, {"data_dir", "listen", "threads", "limits", "log_level", "auth", "buckets"}, where);
+      j, {"data_dir", "listen", "threads", "limits", "log_level", "auth", "buckets", "keystore"},
+      where);
   if (s.ok()) s = ReadKey(j, "data_dir", where, &config->data_dir);
   if (s.ok()) s = ReadKey(j, "listen", where, &config->listen);
   if (s.ok()) s = ReadKey(j, "threads", where, &config->threads);
   if (s.ok()) s = ReadKey(j, "log_level", where, &config->log_level);
   if (s.ok() && j.contains("auth")) s = LoadAuth(j["auth"], where + ": auth", &config->auth);
+  if (s.ok() && j.contains("keystore")) {
+    const nlohmann::json& k = j["keystore"];
+    const std::string kwhere = where + ": keystore";
+    if (!k.is_object()) return Status::InvalidArgument(kwhere + ": not a JSON object");
+    s = CheckKeys(k, {"path", "passphrase_file"}, kwhere);
+    if (s.ok()) s = ReadKey(k, "path", kwhere, &config->keystore_path);
+    if (s.ok()) s = ReadKey(k, "passphrase_file", kwhere, &config->passphrase_file);
+  }
   if (s.ok() && j.contains("buckets")) {
     s = LoadBuckets(j["buckets"], where + ": buckets", &config->buckets);
   }
@@ -242,7 +263,11 @@ Status SetLimit(std::string_view text, ServerLimits* limits) {
   };
   for (const auto& [key, set] : setters) {
     if (name != key) continue;
-    if (!set()) return Status::InvalidArgument("--limit " + name + ": " + value + " is too large");
+    if (!set()) {
+      std::string message = "--limit ";
+      message.append(name).append(": ").append(value).append(" is too large");
+      return Status::InvalidArgument(message);
+    }
     return Status::OK();
   }
   return Status::InvalidArgument("--limit: unknown limit '" + name +
@@ -312,6 +337,40 @@ std::optional<std::string> ParseFlags(int argc, char** argv, Flags* flags) {
   return std::nullopt;
 }
 
+// The node's keystore, when a passphrase is given; null (and OK) when none is.
+Result<std::unique_ptr<KeyStore>> OpenNodeKeyStore(const NodeConfig& config) {
+  std::string passphrase;
+  if (!config.passphrase_file.empty()) {
+    std::ifstream in(config.passphrase_file, std::ios::binary);
+    if (!in) return Status::NotFound("keystore passphrase file " + config.passphrase_file);
+    std::getline(in, passphrase);
+    if (!passphrase.empty() && passphrase.back() == '\r') passphrase.pop_back();
+    if (passphrase.empty()) {
+      return Status::InvalidArgument("keystore passphrase file " + config.passphrase_file +
+                                     ": the first line is empty");
+    }
+  } else if (const char* env = std::getenv("DDC_PASSPHRASE"); env != nullptr && *env != '\0') {
+    passphrase = env;
+  } else {
+    return std::unique_ptr<KeyStore>();
+  }
+  const std::string path =
+      config.keystore_path.empty() ? config.data_dir + "/keys" : config.keystore_path;
+  Result<std::unique_ptr<KeyStore>> opened = KeyStore::Open(path, passphrase);
+  if (!opened.ok() && opened.status().IsNotFound()) {
+    KeyStoreOptions options;
+    if (const char* fast = std::getenv("DDC_KEYSTORE_FAST");
+        fast != nullptr && std::string_view(fast) == "1") {  // Tests only.
+      options.opslimit = kKeyStoreOpsLimitMin;
+      options.memlimit = kKeyStoreMemLimitMin;
+    }
+    opened = KeyStore::Create(path, passphrase, options);
+  }
+  std::fill(passphrase.begin(), passphrase.end(), '\0');
+  if (!opened.ok()) return opened.status().WithContext("keystore " + path);
+  return opened;
+}
+
 int Run(int argc, char** argv) {
   Flags flags;
   if (const std::optional<std::string> bad = ParseFlags(argc, argv, &flags)) {
@@ -377,9 +436,12 @@ int Run(int argc, char** argv) {
   std::unique_ptr<BucketDirectory> buckets = std::move(*directory);
   for (const DeclaredBucket& d : config.buckets) buckets->Declare(d.bucket, d.owner, d.is_public);
   AccessControl access(buckets.get(), config.auth);
+  Result<std::unique_ptr<KeyStore>> keystore = OpenNodeKeyStore(config);
+  if (!keystore.ok()) return Fail(keystore.status().message());
   Options options;
   options.dir = config.data_dir;
   options.info_log = [](std::string_view line) { Log(LogLevel::kInfo, line); };
+  options.keystore = keystore->get();  // Erasing a user's timeline shreds their master keys.
   // Bucket owners may sign grants and tombstones for their buckets' users.
   options.bucket_owner = [dir = buckets.get()](uint64_t bucket) -> std::optional<PublicKey> {
     const std::optional<BucketInfo> info = dir->Lookup(bucket);
@@ -394,7 +456,9 @@ int Run(int argc, char** argv) {
   NodeServices services;
   services.buckets = buckets.get();
   services.access = &access;
+  services.keystore = keystore->get();
   AddNodeRoutes(&router, store.get(), services);
+  AddWebRoutes(&router);
   HttpServer server(server_options, [&router](const Request& request) {
     Response response = router.Dispatch(request);
     Log(LogLevel::kDebug, std::string(request.method_string()) + " " +
@@ -406,6 +470,10 @@ int Run(int argc, char** argv) {
   Log(LogLevel::kInfo, access.enabled()
                            ? "ddc-node: access control on (writes and private reads need a token)"
                            : "ddc-node: access control OFF: every request is allowed");
+  Log(LogLevel::kInfo, *keystore ? "ddc-node: keystore " + (*keystore)->path() +
+                                       " (seal and open service on; erasure shreds keys)"
+                                 : std::string("ddc-node: no keystore passphrase: seal and open "
+                                               "answer 501"));
   const std::string host = server_options.host.find(':') != std::string::npos
                                ? "[" + server_options.host + "]"
                                : server_options.host;
@@ -413,9 +481,8 @@ int Run(int argc, char** argv) {
   // Printed whatever the log level: tests and scripts read the port from it.
   {
     std::lock_guard lock(g_log_mu);
-    // The data viewer at "/" comes with a later step; the line will then name it too.
-    std::fprintf(stderr, "ddc-node: listening on %s (data dir %s)\n", url.c_str(),
-                 config.data_dir.c_str());
+    std::fprintf(stderr, "ddc-node: listening on %s (data dir %s); viewer %s/, API docs %s/docs\n",
+                 url.c_str(), config.data_dir.c_str(), url.c_str(), url.c_str());
     std::fflush(stderr);
   }
 

@@ -57,6 +57,13 @@ bool Args::Flag(const std::string& name) {
   return false;
 }
 
+bool Args::Has(const std::string& name) const {
+  for (const std::string& w : words_) {
+    if (w == name || w.starts_with(name + "=")) return true;
+  }
+  return false;
+}
+
 std::vector<std::string> Args::Positionals() {
   std::vector<std::string> out;
   for (const std::string& w : words_) {

@@ -19,6 +19,16 @@
 
 namespace ddc::cli {
 
+// The global options of client mode (remote.h), taken by TakeClientOptions from anywhere on
+// the command line, before or after the command name, before the command runs.
+struct ClientOptions {
+  std::string node;        // --node URL, else $DDC_NODE; empty: local mode (--dir).
+  std::string token_file;  // --token FILE: an access token's text.
+  std::string token_text;  // $DDC_TOKEN (the text itself) when --token is not given.
+  std::string as;          // --as NAME: the keystore key sign/NAME signs requests.
+  std::string timeout_ms;  // --timeout-ms MS as given; empty: the client's default.
+};
+
 // Command-line words. Commands take their options first (Option/Flag consume them), then
 // Positionals() returns what is left; an unconsumed "--x" makes HasUnknown() true.
 class Args {
@@ -31,13 +41,19 @@ class Args {
   // Every value of a repeatable "--name VALUE" option, in command-line order, consumed.
   std::vector<std::string> OptionAll(const std::string& name);
   bool Flag(const std::string& name);
+  // Whether "--name", "--name VALUE" or "--name=VALUE" is present (nothing is consumed).
+  bool Has(const std::string& name) const;
   std::vector<std::string> Positionals();
   bool HasUnknown() const { return !unknown_.empty(); }
   // How the tool was invoked (argv[0]), for hints that show a runnable command.
   const std::string& program() const { return program_; }
+  // The global client-mode options (set before dispatch; see ClientOptions).
+  ClientOptions& client() { return client_; }
+  const ClientOptions& client() const { return client_; }
 
  private:
   std::string program_;
+  ClientOptions client_;
   std::vector<std::string> words_;
   std::string unknown_;
 };
@@ -68,6 +84,12 @@ std::string Base64(std::string_view bytes);
 // "2025-11-22T08:26:40.123Z".
 std::string IsoTime(uint64_t time_ms);
 uint64_t NowMs();
+
+// `text` for a tab-separated line: control characters (tabs and newlines included) escaped.
+std::string PrintableText(std::string_view text);
+// The event as one JSON object and a newline (`event get --json`): integers as numbers, keys
+// and hashes in hex, scope data in base64. A public scope has no key_version or nonce.
+std::string EventJson(const Event& e, const Cid& cid);
 
 // The user key file `key gen` writes: the 32-byte ed25519 seed as 64 hex digits and a newline.
 Result<KeyPair> ReadUserKey(const std::string& path);
@@ -116,6 +138,10 @@ int GrantCommand(Args& args);
 int GrantsCommand(Args& args);
 int EraseCommand(Args& args);
 int ImportCommand(Args& args);
+
+// ---- Signed names (name_commands.cc) ----
+int NameCommand(Args& args);
+int NamesCommand(Args& args);
 
 }  // namespace ddc::cli
 

@@ -28,6 +28,7 @@
 #include "ddc/store.h"
 #include "node/cli/cli.h"
 #include "node/cli/keystore_cli.h"
+#include "node/cli/remote.h"
 
 namespace ddc::cli {
 namespace {
@@ -37,17 +38,18 @@ constexpr char kKeygenUsage[] =
     "[--rotate])";
 constexpr char kSealUsage[] =
     "seal [--keystore FILE] --policy FILE --user NAME --bucket N --id ID --type T [--time MS] "
-    "[--prev CID] [-o FILE | --dir DIR] [JSON-FILE|-]";
-constexpr char kOpenUsage[] = "open [--keystore FILE] (--dir DIR CID | EVENT-FILE|-) [--json]";
+    "[--prev CID] [-o FILE | --dir DIR | --node URL] [JSON-FILE|-]";
+constexpr char kOpenUsage[] =
+    "open [--keystore FILE] (--dir DIR CID | --node URL CID | EVENT-FILE|-) [--json]";
 constexpr char kGrantUsage[] =
-    "grant [--keystore FILE] --dir DIR --granter NAME --to X25519HEX --bucket N [--user HEX] "
-    "--scope S [--kv V] [--bucket-owner HEX]";
+    "grant [--keystore FILE] (--dir DIR | --node URL) --granter NAME --to X25519HEX --bucket N "
+    "[--user HEX] --scope S [--kv V] [--bucket-owner HEX (with --dir)]";
 constexpr char kGrantsUsage[] =
-    "grants --dir DIR (--grantee HEX | --bucket N --scope S) [--json] | "
-    "grants --dir DIR --accept --box NAME [--keystore FILE]";
+    "grants (--dir DIR | --node URL) (--grantee HEX | --bucket N --scope S) [--json] | "
+    "grants (--dir DIR | --node URL) --accept --box NAME [--keystore FILE]";
 constexpr char kEraseUsage[] =
-    "erase [--keystore FILE] --dir DIR --signer NAME --bucket N --user HEX [--event CID] "
-    "[--reason TEXT] [--bucket-owner HEX]";
+    "erase [--keystore FILE] (--dir DIR | --node URL) --signer NAME --bucket N --user HEX "
+    "[--event CID] [--reason TEXT] [--bucket-owner HEX (with --dir)]";
 constexpr char kImportUsage[] =
     "import v0 [--keystore FILE] --policy FILE --user NAME --bucket N "
     "(--scheme-a-master HEX --scope NAME | --scheme-b-master TEXT --path JSONPATH | --plain) "
@@ -199,8 +201,9 @@ struct BuildRequest {
   uint64_t time_ms = 0;
   std::string prev;  // A CID, or empty: the timeline's head when appending.
   std::string json;
-  std::string dir;  // Append here, or
-  std::string out;  // write the event here.
+  std::string dir;       // Append here, or
+  ClientOptions client;  // to the node client.node (client mode), or
+  std::string out;       // write the event here.
 };
 
 Status BuildAndEmit(const KeyStoreLocation& where, const BuildRequest& req) {
@@ -231,6 +234,17 @@ Status BuildAndEmit(const KeyStoreLocation& where, const BuildRequest& req) {
       prev = *head;
     }
   }
+  std::unique_ptr<NodeClient> node;
+  if (!req.client.node.empty()) {  // After the keystore is closed: the client may open it.
+    auto connected = NodeClient::Create(req.client, where);
+    if (!connected.ok()) return connected.status();
+    node = std::move(connected).value();
+    if (!prev) {
+      auto head = RemoteTimelineHead(*node, req.bucket, key.public_key);
+      if (!head.ok()) return head.status();
+      prev = *head;
+    }
+  }
   auto builder = EventBuilder::Create(req.policy);
   if (!builder.ok()) return builder.status().WithContext("--policy");
   EventInput input;
@@ -247,6 +261,7 @@ Status BuildAndEmit(const KeyStoreLocation& where, const BuildRequest& req) {
                             "--bucket " + std::to_string(req.bucket) + " --user " +
                             Hex(key.public_key) + "`)");
   }
+  if (node) return AppendRemote(*node, *event);
   return EmitEvent(*event, store.get(), req.out);
 }
 
@@ -291,7 +306,9 @@ int SealCommand(Args& args) {
   const std::string time_text = args.Option("--time");
   req.prev = args.Option("--prev");
   const std::vector<std::string> rest = args.Positionals();
-  if (!usable || req.id.empty() || req.type.empty() || rest.size() > 1 || args.HasUnknown()) {
+  req.client = args.client();
+  if (!usable || req.id.empty() || req.type.empty() || rest.size() > 1 || args.HasUnknown() ||
+      (!req.client.node.empty() && (!req.dir.empty() || !req.out.empty()))) {
     return Usage(kSealUsage);
   }
   if (!error.ok()) return Fail(error);
@@ -346,7 +363,8 @@ int OpenCommand(Args& args) {
   const std::string dir = args.Option("--dir");
   const bool json = args.Flag("--json");
   const std::vector<std::string> rest = args.Positionals();
-  if (rest.size() != 1 || args.HasUnknown()) return Usage(kOpenUsage);
+  const bool remote = !args.client().node.empty();
+  if (rest.size() != 1 || args.HasUnknown() || (remote && !dir.empty())) return Usage(kOpenUsage);
   auto keys = OpenKeyStore(where, /*create_if_missing=*/false);
   if (!keys.ok()) return Fail(keys.status());
   auto ring = FullRing(**keys);
@@ -368,6 +386,17 @@ int OpenCommand(Args& args) {
     read_options.signature_already_verified = true;  // Store::Append verified it.
     Status closed = (*store)->Close();
     if (!closed.ok()) return Fail(closed);
+  } else if (remote) {  // The signature is checked here: the node is not trusted with it.
+    auto parsed = Cid::Parse(rest[0]);
+    if (!parsed.ok()) return Fail(parsed.status());
+    cid = *parsed;
+    auto node = ConnectNode(args, where);
+    if (!node.ok()) return Fail(node.status());
+    auto bytes = FetchEventBytes(**node, cid, std::nullopt);
+    if (!bytes.ok()) return Fail(bytes.status());
+    auto decoded = DecodeEvent(Bytes(*bytes));
+    if (!decoded.ok()) return Fail(decoded.status());
+    event = std::move(decoded).value();
   } else {
     auto bytes = ReadInput(rest[0]);
     if (!bytes.ok()) return Fail(bytes.status());
@@ -406,8 +435,10 @@ int GrantCommand(Args& args) {
   const std::string scope = args.Option("--scope");
   const std::string kv_text = args.Option("--kv");
   const std::string owner_text = args.Option("--bucket-owner");
-  if (dir.empty() || granter.empty() || to_text.empty() || bucket_text.empty() || scope.empty() ||
-      !args.Positionals().empty() || args.HasUnknown()) {
+  const bool remote = !args.client().node.empty();
+  if (dir.empty() != remote || granter.empty() || to_text.empty() || bucket_text.empty() ||
+      scope.empty() || (remote && !owner_text.empty()) || !args.Positionals().empty() ||
+      args.HasUnknown()) {
     return Usage(kGrantUsage);
   }
   auto grantee = ParseHex32(to_text, "--to");
@@ -445,6 +476,14 @@ int GrantCommand(Args& args) {
   if (!grant.ok()) return Fail(grant.status());
   auto bytes = EncodeGrant(*grant);
   if (!bytes.ok()) return Fail(bytes.status());
+  if (remote) {
+    auto node = ConnectNode(args, where);
+    if (!node.ok()) return Fail(node.status());
+    auto cid = PutGrantRemote(**node, std::move(*bytes), *bucket);
+    if (!cid.ok()) return Fail(cid.status());
+    std::printf("%s\n", cid->ToString().c_str());
+    return 0;
+  }
   auto store = OpenStoreFor(dir, /*create=*/true, *owner, *bucket, nullptr);
   if (!store.ok()) return Fail(store.status());
   auto cid = (*store)->PutGrant(std::string_view(*bytes));
@@ -475,16 +514,26 @@ std::string GrantLine(const GrantRecord& r, bool json) {
   return o.str();
 }
 
-int AcceptGrants(const std::string& dir, const KeyStoreLocation& where, const std::string& box) {
+// The grants come from the store in `dir`, or from `node` in client mode.
+int AcceptGrants(const std::string& dir, NodeClient* node, const KeyStoreLocation& where,
+                 const std::string& box) {
   auto keys = OpenKeyStore(where, /*create_if_missing=*/false);
   if (!keys.ok()) return Fail(keys.status());
   auto pair = GetBoxKey(**keys, box);
   if (!pair.ok()) return Fail(pair.status());
   const WipeOnExit wipe_pair(&*pair);
-  auto store = OpenStore(dir, /*create=*/false);
-  if (!store.ok()) return Fail(store.status());
-  const std::vector<GrantRecord> grants = (*store)->GrantsForGrantee(pair->public_key);
-  Status closed = (*store)->Close();
+  std::vector<GrantRecord> grants;
+  Status closed;
+  if (node != nullptr) {
+    auto fetched = FetchGrants(*node, "grantee=" + Hex(pair->public_key), std::nullopt);
+    if (!fetched.ok()) return Fail(fetched.status());
+    grants = std::move(fetched).value();
+  } else {
+    auto store = OpenStore(dir, /*create=*/false);
+    if (!store.ok()) return Fail(store.status());
+    grants = (*store)->GrantsForGrantee(pair->public_key);
+    closed = (*store)->Close();
+  }
   size_t accepted = 0;
   Status failed;
   for (const GrantRecord& r : grants) {
@@ -524,14 +573,36 @@ int GrantsCommand(Args& args) {
   const std::string box = args.Option("--box");
   const bool by_grantee = !grantee_text.empty();
   const bool by_scope = !bucket_text.empty() && !scope.empty();
-  if (dir.empty() || !args.Positionals().empty() || args.HasUnknown() ||
+  const bool remote = !args.client().node.empty();
+  if (dir.empty() != remote || !args.Positionals().empty() || args.HasUnknown() ||
       (accept ? (box.empty() || by_grantee || !bucket_text.empty() || !scope.empty() || json)
               : (!box.empty() || by_grantee == by_scope ||
                  (by_grantee && (!bucket_text.empty() || !scope.empty()))))) {
     return Usage(kGrantsUsage);
   }
-  if (accept) return AcceptGrants(dir, where, box);
+  std::unique_ptr<NodeClient> node;
+  if (remote) {  // Before the keystore is opened: the client may open it for --as.
+    auto connected = ConnectNode(args, where);
+    if (!connected.ok()) return Fail(connected.status());
+    node = std::move(connected).value();
+  }
+  if (accept) return AcceptGrants(dir, node.get(), where, box);
   std::vector<GrantRecord> grants;
+  if (remote) {
+    std::string query = "grantee=" + QueryEscape(grantee_text);
+    std::optional<uint64_t> bucket;
+    if (!by_grantee) {
+      auto parsed = ParseUint(bucket_text, "--bucket");
+      if (!parsed.ok()) return Fail(parsed.status());
+      bucket = *parsed;
+      query = "bucket=" + std::to_string(*parsed) + "&scope=" + QueryEscape(scope);
+    }
+    auto fetched = FetchGrants(*node, query, bucket);
+    if (!fetched.ok()) return Fail(fetched.status());
+    std::string text;
+    for (const GrantRecord& r : *fetched) text += GrantLine(r, json);
+    return WriteStdout(text) ? 0 : Fail(Status::IOError("writing standard output failed"));
+  }
   auto store = OpenStore(dir, /*create=*/false);
   if (!store.ok()) return Fail(store.status());
   if (by_grantee) {
@@ -561,8 +632,9 @@ int EraseCommand(Args& args) {
   const std::string event_text = args.Option("--event");
   const std::string reason = args.Option("--reason");
   const std::string owner_text = args.Option("--bucket-owner");
-  if (dir.empty() || signer.empty() || bucket_text.empty() || user_text.empty() ||
-      !args.Positionals().empty() || args.HasUnknown()) {
+  const bool remote = !args.client().node.empty();
+  if (dir.empty() != remote || signer.empty() || bucket_text.empty() || user_text.empty() ||
+      (remote && !owner_text.empty()) || !args.Positionals().empty() || args.HasUnknown()) {
     return Usage(kEraseUsage);
   }
   Tombstone tombstone;
@@ -591,13 +663,23 @@ int EraseCommand(Args& args) {
   if (!signed_ok.ok()) return Fail(signed_ok);
   auto bytes = EncodeTombstone(tombstone);
   if (!bytes.ok()) return Fail(bytes.status());
-  // The keystore outlives the store (declared first, destroyed last).
-  auto store = OpenStoreFor(dir, /*create=*/false, *owner, *bucket, keys->get());
-  if (!store.ok()) return Fail(store.status());
-  auto erased = (*store)->Erase(std::string_view(*bytes));
-  if (!erased.ok()) return Fail(erased.status());
-  Status closed = (*store)->Close();
-  if (!closed.ok()) return Fail(closed);
+  Result<EraseResult> erased = Status::Failed("not erased");
+  if (remote) {
+    // The node erases and shreds the keys it holds; this keystore is left as it is.
+    keys->reset();  // The client may open the keystore for --as.
+    auto node = ConnectNode(args, where);
+    if (!node.ok()) return Fail(node.status());
+    erased = EraseRemote(**node, std::move(*bytes), *bucket);
+    if (!erased.ok()) return Fail(erased.status());
+  } else {
+    // The keystore outlives the store (declared first, destroyed last).
+    auto store = OpenStoreFor(dir, /*create=*/false, *owner, *bucket, keys->get());
+    if (!store.ok()) return Fail(store.status());
+    erased = (*store)->Erase(std::string_view(*bytes));
+    if (!erased.ok()) return Fail(erased.status());
+    Status closed = (*store)->Close();
+    if (!closed.ok()) return Fail(closed);
+  }
   std::printf("tombstone %s%s\nevents erased: %llu\ngrants destroyed: %llu\nkeys shredded: %llu\n",
               erased->tombstone.ToString().c_str(), erased->existed ? " (already stored)" : "",
               static_cast<unsigned long long>(erased->events_erased),

@@ -16,6 +16,7 @@
 #include "ddc/event.h"
 #include "ddc/store.h"
 #include "node/cli/cli.h"
+#include "node/cli/remote.h"
 
 namespace ddc::cli {
 namespace {
@@ -155,25 +156,54 @@ int EventMake(Args& args) {
   return written.ok() ? 0 : Fail(written);
 }
 
+void PrintAppended(const AppendResult& a) {
+  std::printf("%s position %llu journal %llu%s\n", a.cid.ToString().c_str(),
+              static_cast<unsigned long long>(a.position),
+              static_cast<unsigned long long>(a.journal_index),
+              a.existed ? " (already stored)" : "");
+}
+
+// One file: Append. Several: one AppendBatch (one group commit); each event's line, or its
+// error on stderr ("ddc: FILE: ..."), in the order of the files, and exit 1 if any failed.
 int EventPut(Args& args) {
   const std::string dir = args.Option("--dir");
-  std::vector<std::string> rest = args.Positionals();
-  if (dir.empty() || rest.size() > 1 || args.HasUnknown()) {
-    return Usage("event put --dir DIR [FILE|-]");
+  std::vector<std::string> files = args.Positionals();
+  if (dir.empty() || args.HasUnknown()) return Usage("event put --dir DIR [FILE|-]...");
+  if (files.empty()) files.push_back("-");
+  std::vector<std::string> events;
+  for (const std::string& file : files) {
+    auto bytes = ReadInput(file);
+    if (!bytes.ok()) return Fail(bytes.status());
+    events.push_back(std::move(*bytes));
   }
-  auto bytes = ReadInput(rest.empty() ? "-" : rest[0]);
-  if (!bytes.ok()) return Fail(bytes.status());
   auto store = OpenStore(dir, /*create=*/true);
   if (!store.ok()) return Fail(store.status());
-  auto appended = (*store)->Append(std::string_view(*bytes));
-  if (!appended.ok()) return Fail(appended.status());
+  bool failed = false;
+  if (events.size() == 1) {
+    auto appended = (*store)->Append(std::string_view(events[0]));
+    if (!appended.ok()) return Fail(appended.status());
+    PrintAppended(*appended);
+  } else {
+    std::vector<std::span<const uint8_t>> spans;
+    spans.reserve(events.size());
+    for (const std::string& e : events) {
+      spans.emplace_back(reinterpret_cast<const uint8_t*>(e.data()), e.size());
+    }
+    std::vector<Result<AppendResult>> appended = (*store)->AppendBatch(spans);
+    for (size_t i = 0; i < appended.size(); ++i) {
+      if (appended[i].ok()) {
+        PrintAppended(*appended[i]);
+      } else {
+        std::fprintf(stderr, "ddc: %s: %s\n", files[i].c_str(),
+                     appended[i].status().message().c_str());
+        failed = true;
+      }
+    }
+  }
   Status closed = (*store)->Close();
   if (!closed.ok()) return Fail(closed);
-  std::printf("%s position %llu journal %llu%s\n", appended->cid.ToString().c_str(),
-              static_cast<unsigned long long>(appended->position),
-              static_cast<unsigned long long>(appended->journal_index),
-              appended->existed ? " (already stored)" : "");
-  return 0;
+  std::fflush(stdout);
+  return failed ? 1 : 0;
 }
 
 std::string ScopeJson(const Scope& s) {
@@ -185,8 +215,8 @@ std::string ScopeJson(const Scope& s) {
   return o.str();
 }
 
-// The event as one JSON object: integers as numbers, keys and hashes in hex, scope data in
-// base64. A public scope has no key_version or nonce (its encoding has none).
+}  // namespace
+
 std::string EventJson(const Event& e, const Cid& cid) {
   std::ostringstream o;
   o << "{\"cid\":\"" << cid.ToString() << "\",\"bucket\":" << e.bucket << ",\"user\":\""
@@ -207,6 +237,8 @@ std::string EventJson(const Event& e, const Cid& cid) {
   o << "}\n";
   return o.str();
 }
+
+namespace {
 
 int EventGet(Args& args) {
   const std::string dir = args.Option("--dir");
@@ -245,8 +277,9 @@ int Key(Args& args) {
 int EventCommand(Args& args) {
   const std::string sub = args.Next();
   if (sub == "make") return EventMake(args);
-  if (sub == "put") return EventPut(args);
-  if (sub == "get") return EventGet(args);
+  const bool remote = !args.client().node.empty();
+  if (sub == "put") return remote ? RemoteEventPut(args) : EventPut(args);
+  if (sub == "get") return remote ? RemoteEventGet(args) : EventGet(args);
   return Usage("event make|put|get ...");
 }
 

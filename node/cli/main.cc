@@ -30,6 +30,12 @@
 // Encryption, sharing and erasure (crypto_commands.cc, keys in keystore_cli.h's keystore):
 //   ddc keygen, seal, open, grant, grants, erase, import v0 (see kUsage below)
 //
+// Signed names (name_commands.cc): ddc name set, name get, names (see kUsage below)
+//
+// Client mode (remote.h): with --node URL (or $DDC_NODE) the commands talk to a running
+// ddc-node over HTTP instead of opening --dir; tokens (token_commands.cc) and bucket
+// registration (remote_buckets.cc) go with it.
+//
 // Binary output (event bytes, proofs, CAR files) is never written to a terminal. Errors go to
 // stderr as one line "ddc: <what>"; the exit code is 1 for errors, 2 for usage.
 #include <unistd.h>
@@ -38,11 +44,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "ddc/store.h"
 #include "node/cli/cli.h"
+#include "node/cli/remote.h"
 
 namespace ddc::cli {
 namespace {
@@ -118,6 +126,46 @@ constexpr char kUsage[] =
     "  Entries: sign/NAME, box/NAME, master/BUCKET/USERHEX, master/BUCKET,\n"
     "  scope/BUCKET/(USERHEX|*)/SCOPE/VERSION. DDC_KEYSTORE_FAST=1 creates keystores with the\n"
     "  cheapest Argon2id limits: for tests only.\n"
+    "\n"
+    "signed names (a bucket's name -> CID pointers, signed by the bucket's owner):\n"
+    "  name set --dir DIR [--keystore FILE] --signer NAME --bucket N --name S --cid CID\n"
+    "           [--ttl SECONDS] [--seq N] [--bucket-owner HEX]\n"
+    "                                sign with sign/NAME (the owner: --bucket-owner tells the\n"
+    "                                store) and store; seq: the current one + 1 (1 if new);\n"
+    "                                ttl: 3600; names are 1..255 bytes of a-z 0-9 - _ . /\n"
+    "  name get --dir DIR --bucket N --name S [--json]\n"
+    "                                print the name's target CID, or the whole record\n"
+    "  names --dir DIR --bucket N [--json]\n"
+    "                                list the bucket's names: name, target, seq, ttl, time,\n"
+    "                                signer\n"
+    "\n"
+    "client mode: the commands against a running ddc-node instead of a data dir, with the same\n"
+    "output (ddc [GLOBAL OPTIONS] <command> ...; global options may stand before or after the\n"
+    "command name):\n"
+    "  --node URL                    the node, http://HOST[:PORT] (default: $DDC_NODE, unless\n"
+    "                                the command line names --dir); https is not supported\n"
+    "  --as NAME                     sign requests with the keystore key sign/NAME; without\n"
+    "                                --token, with a 5-minute token it issues itself for the\n"
+    "                                command's bucket (the bucket owner's way)\n"
+    "  --token FILE                  an access token (default: $DDC_TOKEN, the token's text);\n"
+    "                                needs --as naming the token's subject\n"
+    "  --timeout-ms MS               time for each request (default 30000)\n"
+    "  Remote: blob put|get, stats (the node's counts), event put [FILE|-]... (several: one\n"
+    "  batch), event get, timeline (no --since/--backward), users, checkpoint [--list],\n"
+    "  node-key, prove, export car, seal (built here, appended there), open CID, grant,\n"
+    "  grants, erase. blob put|get, event get and prove take --bucket N: the bucket to charge a\n"
+    "  blob to and to issue the --as token for. Local only: verify, demo, import, name, names.\n"
+    "  token issue --as OWNER --bucket N --to HEX --ops read,write[,seal,open]\n"
+    "              [--expires 24h|ISO|MS] [--delegate] [-o FILE]\n"
+    "                                a token from the bucket's owner to the ed25519 key HEX\n"
+    "                                (expires: a duration, a UTC time or Unix ms; default 24h)\n"
+    "  token delegate --token FILE --as HOLDER --to HEX --ops OPS [--expires ...] [--delegate]\n"
+    "                                pass on a narrower token (default: the token's expiry)\n"
+    "  token show [FILE|-]           the token's links and what it grants, as JSON\n"
+    "  bucket create --node URL --as OWNER --bucket N [--public | --private]\n"
+    "                                register bucket N, owned by sign/OWNER (default private)\n"
+    "  bucket show --node URL --bucket N [--json]\n"
+    "                                the bucket's owner and visibility\n"
     "\n"
     "  help                          this text\n";
 
@@ -196,11 +244,17 @@ int Verify(Args& args) {
 }
 
 int Dispatch(Args& args) {
+  TakeClientOptions(&args);
   const std::string cmd = args.Next();
   if (cmd.empty() || cmd == "help" || cmd == "--help" || cmd == "-h") {
     std::fputs(kUsage, cmd.empty() ? stderr : stdout);
     return cmd.empty() ? 2 : 0;
   }
+  if (!args.client().node.empty()) {
+    if (std::optional<int> code = RemoteDispatch(cmd, args)) return *code;
+  }
+  if (cmd == "token") return TokenCommand(args);
+  if (cmd == "bucket") return BucketCommand(args);
   if (cmd == "blob") {
     const std::string sub = args.Next();
     if (sub == "put") return BlobPut(args);
@@ -226,6 +280,8 @@ int Dispatch(Args& args) {
   if (cmd == "grants") return GrantsCommand(args);
   if (cmd == "erase") return EraseCommand(args);
   if (cmd == "import") return ImportCommand(args);
+  if (cmd == "name") return NameCommand(args);
+  if (cmd == "names") return NamesCommand(args);
   std::fprintf(stderr, "ddc: unknown command '%s'\n%s", cmd.c_str(), kUsage);
   return 2;
 }

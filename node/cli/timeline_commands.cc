@@ -72,6 +72,8 @@ Status PrintTimeline(Store& store, uint64_t bucket, const TimelineQuery& query, 
 
 }  // namespace
 
+std::string PrintableText(std::string_view text) { return Printable(text); }
+
 int TimelineCommand(Args& args) {
   const std::string dir = args.Option("--dir");
   const std::string user_text = args.Option("--user");

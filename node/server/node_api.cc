@@ -22,6 +22,7 @@
 
 #include "engine/base/hex.h"
 #include "engine/timeline/base64.h"
+#include "node/server/crypto_service.h"
 #include "node/server/metrics.h"
 #include "node/server/routes.h"
 
@@ -152,6 +153,115 @@ std::optional<Cid> PathCid(const RouteParams& params, Response* error) {
   return *cid;
 }
 
+// `hex` (lower or upper case) into exactly out.size() bytes.
+bool ParseHexInto(std::string_view hex, std::span<uint8_t> out) {
+  if (hex.size() != out.size() * 2) return false;
+  for (size_t i = 0; i < out.size(); ++i) {
+    const auto [ptr, ec] = std::from_chars(hex.data() + 2 * i, hex.data() + 2 * i + 2, out[i], 16);
+    if (ec != std::errc() || ptr != hex.data() + 2 * i + 2) return false;
+  }
+  return true;
+}
+
+// The JSON form of an event (what GET /v1/events/{cid} answers with Accept: application/json)
+// back to its canonical bytes. Every field is checked; "cid", when present, must be the CID of
+// the result. Errors are InvalidArgument "event JSON: ...".
+Result<std::string> EventBytesFromJson(const Json& j) {
+  auto bad = [](const std::string& what) { return Status::InvalidArgument("event JSON: " + what); };
+  if (!j.is_object()) return bad("not an object");
+  static constexpr std::array kKeys = {"cid",  "bucket", "user",   "id",        "time_ms",
+                                       "type", "prev",   "scopes", "signature", "batch"};
+  for (const auto& item : j.items()) {
+    if (std::find(kKeys.begin(), kKeys.end(), item.key()) == kKeys.end()) {
+      return bad("unknown key '" + item.key() + "'");
+    }
+  }
+  Event e;
+  if (!j.contains("bucket") || !j["bucket"].is_number_unsigned())
+    return bad("bucket: want a number");
+  e.bucket = j["bucket"];
+  if (!j.contains("user") || !j["user"].is_string() ||
+      !ParseHexInto(j["user"].get<std::string>(), e.user)) {
+    return bad("user: want 64 hex digits");
+  }
+  for (const char* key : {"id", "type"}) {
+    if (!j.contains(key) || !j[key].is_string()) return bad(std::string(key) + ": want a string");
+  }
+  e.id = j["id"];
+  e.type = j["type"];
+  if (!j.contains("time_ms") || !j["time_ms"].is_number_unsigned()) {
+    return bad("time_ms: want a number");
+  }
+  e.timestamp_ms = j["time_ms"];
+  if (j.contains("prev") && !j["prev"].is_null()) {
+    if (!j["prev"].is_string()) return bad("prev: want a CID or null");
+    Result<Cid> prev = Cid::Parse(j["prev"].get<std::string>());
+    if (!prev.ok()) return bad("prev: " + prev.status().message());
+    e.prev = *prev;
+  }
+  if (!j.contains("signature") || !j["signature"].is_string() ||
+      !ParseHexInto(j["signature"].get<std::string>(), e.signature)) {
+    return bad("signature: want 128 hex digits");
+  }
+  if (!j.contains("scopes") || !j["scopes"].is_array()) return bad("scopes: want an array");
+  for (const Json& sj : j["scopes"]) {
+    Scope scope;
+    if (!sj.is_object() || !sj.contains("name") || !sj["name"].is_string() ||
+        !sj.contains("sealed") || !sj["sealed"].is_boolean() || !sj.contains("data") ||
+        !sj["data"].is_string()) {
+      return bad("a scope is {name, sealed, data (base64)[, key_version, nonce, compression]}");
+    }
+    scope.name = sj["name"];
+    scope.sealed = sj["sealed"];
+    Result<std::vector<uint8_t>> data = timeline::Base64Decode(sj["data"].get<std::string>());
+    if (!data.ok()) return bad("scope " + scope.name + ": data: " + data.status().message());
+    scope.data.assign(data->begin(), data->end());
+    const std::string compression = sj.value("compression", "none");
+    if (compression != "none" && compression != "zstd") {
+      return bad("scope " + scope.name + ": compression is none or zstd");
+    }
+    scope.compression = compression == "zstd" ? ScopeCompression::kZstd : ScopeCompression::kNone;
+    if (scope.sealed) {
+      if (!sj.contains("key_version") || !sj["key_version"].is_number_unsigned() ||
+          sj["key_version"].get<uint64_t>() > UINT32_MAX || !sj.contains("nonce") ||
+          !sj["nonce"].is_string() || !ParseHexInto(sj["nonce"].get<std::string>(), scope.nonce)) {
+        return bad("scope " + scope.name + ": a sealed scope has key_version and nonce (hex)");
+      }
+      scope.key_version = sj["key_version"];
+    }
+    e.scopes.push_back(std::move(scope));
+  }
+  if (j.contains("batch")) {
+    const Json& b = j["batch"];
+    BatchProof proof;
+    if (!b.is_object() || !b.contains("root") || !b["root"].is_string() ||
+        !ParseHexInto(b["root"].get<std::string>(), proof.root) || !b.contains("size") ||
+        !b["size"].is_number_unsigned() || !b.contains("index") ||
+        !b["index"].is_number_unsigned() || !b.contains("path") || !b["path"].is_array()) {
+      return bad("batch: want {root (hex), size, index, path [hex]}");
+    }
+    proof.size = b["size"];
+    proof.index = b["index"];
+    for (const Json& h : b["path"]) {
+      Hash32 hash{};
+      if (!h.is_string() || !ParseHexInto(h.get<std::string>(), hash)) {
+        return bad("batch: path: want 64 hex digits per hash");
+      }
+      proof.path.push_back(hash);
+    }
+    e.batch = std::move(proof);
+  }
+  Result<std::string> bytes = EncodeEvent(e);
+  if (!bytes.ok()) return bad(bytes.status().message());
+  if (j.contains("cid")) {
+    const std::string cid = EventCid(Bytes(*bytes)).ToString();
+    if (!j["cid"].is_string() || j["cid"].get<std::string>() != cid) {
+      return bad("cid does not match the event's fields, whose CID is " + cid);
+    }
+  }
+  return bytes;
+}
+
 // Checks an encoded event before it reaches the store: it decodes and names the path's bucket.
 Status CheckEventForBucket(std::string_view bytes, uint64_t bucket) {
   Result<Event> event = DecodeEvent(Bytes(bytes));
@@ -176,16 +286,25 @@ Response AppendOne(Store* store, Metrics* metrics, AccessControl* access, const 
   if (!bucket) return error;
   if (std::optional<Response> denied = access->Check(request, *bucket, kAuthWrite)) return *denied;
   const std::string type = MediaType(request);
-  if (std::find(std::begin(kCborTypes), std::end(kCborTypes), type) == std::end(kCborTypes)) {
+  std::string from_json;
+  std::string_view bytes = request.body();
+  if (type == "application/json") {
+    Result<std::string> converted =
+        EventBytesFromJson(Json::parse(request.body(), nullptr, /*allow_exceptions=*/false));
+    if (!converted.ok()) return StatusResponse(converted.status());
+    from_json = std::move(*converted);
+    bytes = from_json;
+  } else if (std::find(std::begin(kCborTypes), std::end(kCborTypes), type) ==
+             std::end(kCborTypes)) {
     return ErrorResponse(http::status::unsupported_media_type, "unsupported_media_type",
-                         "an event is posted as application/cbor or "
-                         "application/vnd.ipld.dag-cbor, not '" +
+                         "an event is posted as application/cbor, "
+                         "application/vnd.ipld.dag-cbor or application/json, not '" +
                              type + "'");
   }
-  if (Status s = CheckEventForBucket(request.body(), *bucket); !s.ok()) return StatusResponse(s);
-  Result<AppendResult> appended = store->Append(request.body());
+  if (Status s = CheckEventForBucket(bytes, *bucket); !s.ok()) return StatusResponse(s);
+  Result<AppendResult> appended = store->Append(bytes);
   if (!appended.ok()) return StatusResponse(appended.status());
-  metrics->CountAppends(*bucket, 1, appended->existed ? 0 : request.body().size());
+  metrics->CountAppends(*bucket, 1, appended->existed ? 0 : bytes.size());
   return JsonResponse(appended->existed ? http::status::ok : http::status::created,
                       AppendJson(*appended));
 }
@@ -232,17 +351,42 @@ Response AppendBatch(Store* store, Metrics* metrics, AccessControl* access, cons
   const std::optional<uint64_t> bucket = PathBucket(params, &error);
   if (!bucket) return error;
   if (std::optional<Response> denied = access->Check(request, *bucket, kAuthWrite)) return *denied;
-  if (MediaType(request) != kBatchType) {
+  const std::string type = MediaType(request);
+  // A JSON batch, {"events": [event JSON...]}: each event converted to its bytes (or its error).
+  std::vector<std::string> converted;
+  std::vector<Status> conversion;
+  Result<std::vector<std::string_view>> events = std::vector<std::string_view>();
+  if (type == "application/json") {
+    const Json body = Json::parse(request.body(), nullptr, /*allow_exceptions=*/false);
+    if (!body.is_object() || !body.contains("events") || !body["events"].is_array() ||
+        body.size() != 1) {
+      return BadRequest("bad_body", "a JSON batch is {\"events\": [event, ...]}");
+    }
+    if (body["events"].empty() || body["events"].size() > kMaxBatchRequestEvents) {
+      return BadRequest("bad_body",
+                        "a batch holds 1.." + std::to_string(kMaxBatchRequestEvents) + " events");
+    }
+    for (const Json& e : body["events"]) {
+      Result<std::string> bytes = EventBytesFromJson(e);
+      conversion.push_back(bytes.status());
+      converted.push_back(bytes.ok() ? std::move(*bytes) : std::string());
+    }
+    for (const std::string& c : converted) events->push_back(c);
+  } else if (type == kBatchType) {
+    events = SplitBatch(request.body());
+    if (!events.ok()) return StatusResponse(events.status());
+  } else {
     return ErrorResponse(http::status::unsupported_media_type, "unsupported_media_type",
-                         "a batch is posted as " + std::string(kBatchType));
+                         "a batch is posted as " + std::string(kBatchType) +
+                             " or application/json, not '" + type + "'");
   }
-  Result<std::vector<std::string_view>> events = SplitBatch(request.body());
-  if (!events.ok()) return StatusResponse(events.status());
   std::vector<Json> results(events->size());
   std::vector<std::span<const uint8_t>> accepted;
   std::vector<size_t> accepted_index;
   for (size_t i = 0; i < events->size(); ++i) {
-    const Status s = CheckEventForBucket((*events)[i], *bucket);
+    const Status s = !conversion.empty() && !conversion[i].ok()
+                         ? conversion[i]
+                         : CheckEventForBucket((*events)[i], *bucket);
     if (!s.ok()) {
       results[i] = {{"error", ErrorJson(s)}};
       continue;
@@ -660,6 +804,72 @@ Response PutGrant(Store* store, const Request& request) {
   return JsonResponse(http::status::created, {{"cid", cid->ToString()}});
 }
 
+Json NameJson(const StoredName& n) {
+  const NameRecord& r = n.record;
+  return {{"bucket", r.bucket},
+          {"name", r.name},
+          {"target", r.target.ToString()},
+          {"seq", r.sequence},
+          {"ttl_seconds", r.ttl_seconds},
+          {"created_ms", r.created_ms},
+          {"signer", Hex(r.signer)},
+          {"cid", n.cid.ToString()},
+          {"record", timeline::Base64Encode(Bytes(n.bytes))}};
+}
+
+// PUT /v1/buckets/{bucket}/names/{name}: a name record signed by the bucket's owner (the store
+// checks the signature and the owner), for the bucket and name of the path.
+Response PutName(Store* store, const Request& request, const RouteParams& params) {
+  Response error;
+  const std::optional<uint64_t> bucket = PathBucket(params, &error);
+  if (!bucket) return error;
+  if (std::optional<Response> bad = RequireCbor(request, "a name record")) return *bad;
+  Result<NameRecord> record = DecodeName(Bytes(request.body()));
+  if (!record.ok()) return StatusResponse(record.status());
+  if (record->bucket != *bucket || record->name != params.Path("name")) {
+    return BadRequest("name_mismatch", "the record is for name '" + record->name + "' of bucket " +
+                                           std::to_string(record->bucket) + ", not for '" +
+                                           params.Path("name") + "' of bucket " +
+                                           std::to_string(*bucket) + " of the path");
+  }
+  Result<PutNameResult> put = store->PutName(std::string_view(request.body()));
+  if (!put.ok()) return StatusResponse(put.status());
+  Result<StoredName> stored = store->GetName(*bucket, record->name);
+  if (!stored.ok()) return StatusResponse(stored.status());
+  Json j = NameJson(*stored);
+  j["existed"] = put->existed;
+  return JsonResponse(put->existed ? http::status::ok : http::status::created, j);
+}
+
+// GET /v1/buckets/{bucket}/names/{name}: the current record, as JSON or (Accept:
+// application/cbor) its signed bytes, cacheable for its TTL.
+Response GetName(Store* store, AccessControl* access, const Request& request,
+                 const RouteParams& params) {
+  Response error;
+  const std::optional<uint64_t> bucket = PathBucket(params, &error);
+  if (!bucket) return error;
+  if (std::optional<Response> denied = access->Check(request, *bucket, kAuthRead)) return *denied;
+  Result<StoredName> stored = store->GetName(*bucket, params.Path("name"));
+  if (!stored.ok()) return StatusResponse(stored.status());
+  Response response =
+      request[http::field::accept].find("application/cbor") != std::string_view::npos
+          ? MakeResponse(http::status::ok, stored->bytes, "application/cbor")
+          : JsonResponse(http::status::ok, NameJson(*stored));
+  response.set(http::field::cache_control, "max-age=" + std::to_string(stored->record.ttl_seconds));
+  return response;
+}
+
+Response ListNames(Store* store, AccessControl* access, const Request& request,
+                   const RouteParams& params) {
+  Response error;
+  const std::optional<uint64_t> bucket = PathBucket(params, &error);
+  if (!bucket) return error;
+  if (std::optional<Response> denied = access->Check(request, *bucket, kAuthRead)) return *denied;
+  Json list = Json::array();
+  for (const StoredName& n : store->Names(*bucket)) list.push_back(NameJson(n));
+  return JsonResponse(http::status::ok, {{"bucket", *bucket}, {"names", std::move(list)}});
+}
+
 Json GrantJson(const GrantRecord& r) {
   const Grant& g = r.grant;
   return {{"cid", r.cid.ToString()},
@@ -778,6 +988,7 @@ void AddNodeRoutes(Router* router, Store* store, NodeServices services) {
   }
   BucketDirectory* buckets = services.buckets;
   AccessControl* access = services.access;
+  KeyStore* keystore = services.keystore;
   size_t added = 0;
   // Registers a route of kNodeRoutes, timing and counting every request it answers.
   auto add = [&](V method, std::string_view pattern, Router::RouteHandler handler) {
@@ -832,6 +1043,32 @@ void AddNodeRoutes(Router* router, Store* store, NodeServices services) {
   add(V::post, "/v1/buckets/{bucket}/events:batch",
       [store, m, access](const Request& r, const RouteParams& p) {
         return AppendBatch(store, m, access, r, p);
+      });
+  add(V::post, "/v1/buckets/{bucket}/seal",
+      [store, access, keystore](const Request& r, const RouteParams& p) {
+        Response error;
+        const std::optional<uint64_t> bucket = PathBucket(p, &error);
+        if (!bucket) return error;
+        if (std::optional<Response> denied = access->Check(r, *bucket, kAuthSeal)) return *denied;
+        return SealEvent(store, keystore, r, *bucket);
+      });
+  add(V::post, "/v1/buckets/{bucket}/open",
+      [store, access, keystore](const Request& r, const RouteParams& p) {
+        Response error;
+        const std::optional<uint64_t> bucket = PathBucket(p, &error);
+        if (!bucket) return error;
+        if (std::optional<Response> denied = access->Check(r, *bucket, kAuthOpen)) return *denied;
+        return OpenEvent(store, keystore, r, *bucket);
+      });
+  add(V::put, "/v1/buckets/{bucket}/names/{name...}",
+      [store](const Request& r, const RouteParams& p) { return PutName(store, r, p); });
+  add(V::get, "/v1/buckets/{bucket}/names/{name...}",
+      [store, access](const Request& r, const RouteParams& p) {
+        return GetName(store, access, r, p);
+      });
+  add(V::get, "/v1/buckets/{bucket}/names",
+      [store, access](const Request& r, const RouteParams& p) {
+        return ListNames(store, access, r, p);
       });
   add(V::get, "/v1/events/{cid}", [store, m, access](const Request& r, const RouteParams& p) {
     return GetEvent(store, m, access, r, p);

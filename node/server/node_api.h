@@ -11,6 +11,7 @@
 #include <span>
 #include <string_view>
 
+#include "ddc/keystore.h"
 #include "ddc/status.h"
 #include "ddc/store.h"
 #include "node/server/access.h"
@@ -41,6 +42,8 @@ struct NodeServices {
   BucketDirectory* buckets = nullptr;
   // Who may do what. Null: no access control (every request is allowed).
   AccessControl* access = nullptr;
+  // The keys of the seal and open service (crypto_service.h). Null: those routes answer 501.
+  KeyStore* keystore = nullptr;
 };
 
 // Adds every route of kNodeRoutes (routes.h) to `router`, each timed and counted for

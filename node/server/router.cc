@@ -1,5 +1,7 @@
 #include "node/server/router.h"
 
+#include <span>
+#include <stdexcept>
 #include <utility>
 
 namespace ddc::node {
@@ -17,6 +19,28 @@ int HexDigit(char c) {
 
 bool IsParameter(std::string_view segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+// "{name...}": a parameter that takes the rest of the path.
+bool IsRestParameter(std::string_view segment) {
+  return segment.size() > 5 && segment.front() == '{' && segment.ends_with("...}");
+}
+
+// The name of a parameter segment: "cid" for "{cid}", "path" for "{path...}".
+std::string_view ParameterName(std::string_view segment, bool rest) {
+  return segment.substr(1, segment.size() - (rest ? 5 : 2));
+}
+
+// Captures the segments a "{name...}" parameter takes into `out`, each percent-decoded, joined
+// by '/'; false when one is empty or has a bad escape.
+bool CaptureRest(std::span<const std::string_view> segments, std::string* out) {
+  std::string decoded;
+  for (const std::string_view segment : segments) {
+    if (segment.empty() || !PercentDecode(segment, false, &decoded)) return false;
+    if (!out->empty()) out->push_back('/');
+    out->append(decoded);
+  }
+  return true;
 }
 
 // Parses "a=1&b=2" into `out`; false on a bad escape.
@@ -85,8 +109,18 @@ bool PercentDecode(std::string_view in, bool plus_is_space, std::string* out) {
 }
 
 void Router::Add(http::verb method, std::string_view pattern, RouteHandler handler) {
-  Route route{method, {}, std::move(handler)};
-  for (std::string_view s : SplitPath(pattern)) route.segments.emplace_back(s);
+  Route route{method, {}, false, std::move(handler)};
+  const std::vector<std::string_view> segments = SplitPath(pattern);
+  for (size_t i = 0; i < segments.size(); ++i) {
+    if (IsRestParameter(segments[i])) {
+      if (i + 1 != segments.size()) {
+        throw std::invalid_argument("route " + std::string(pattern) + ": " +
+                                    std::string(segments[i]) + " must be the last segment");
+      }
+      route.rest = true;
+    }
+    route.segments.emplace_back(segments[i]);
+  }
   routes_.push_back(std::move(route));
 }
 
@@ -97,15 +131,24 @@ Response Router::Dispatch(const Request& request) const {
   const std::vector<std::string_view> segments = SplitPath(path);
   std::string allow;
   for (const Route& route : routes_) {
-    if (route.segments.size() != segments.size()) continue;
+    // A rest parameter takes one or more segments; every other segment exactly one.
+    const size_t fixed = route.segments.size() - (route.rest ? 1 : 0);
+    if (route.rest ? segments.size() <= fixed : segments.size() != fixed) continue;
     RouteParams params;
     bool match = true;
-    for (size_t i = 0; i < segments.size() && match; ++i) {
+    if (route.rest) {
+      std::string value;
+      match = CaptureRest(std::span(segments).subspan(fixed), &value);
+      if (match) {
+        params.path.emplace(ParameterName(route.segments.back(), true), std::move(value));
+      }
+    }
+    for (size_t i = 0; i < fixed && match; ++i) {
       const std::string& want = route.segments[i];
       if (IsParameter(want)) {
         std::string value;
         match = !segments[i].empty() && PercentDecode(segments[i], false, &value);
-        if (match) params.path.emplace(want.substr(1, want.size() - 2), std::move(value));
+        if (match) params.path.emplace(ParameterName(want, false), std::move(value));
       } else {
         match = want == segments[i];
       }

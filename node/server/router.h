@@ -2,7 +2,10 @@
 //
 // A pattern is a path of segments; a segment "{name}" matches any one non-empty segment and
 // captures it, percent-decoded, as parameter `name` (other segments match literally, so
-// "events:batch" is a literal segment). Patterns are tried in the order they were added.
+// "events:batch" is a literal segment). A last segment "{name...}" matches the rest of the
+// path: one or more non-empty segments, captured percent-decoded and joined by '/' (so
+// "/assets/{path...}" captures "css/a b.css" from "/assets/css/a%20b.css"; an escaped "%2F"
+// decodes to '/' like any other escape). Patterns are tried in the order they were added.
 // An unknown path answers 404 not_found; a known path with another method answers
 // 405 method_not_allowed with an Allow header listing the methods the path has.
 //
@@ -36,6 +39,7 @@ class Router {
  public:
   using RouteHandler = std::function<Response(const Request&, const RouteParams&)>;
 
+  // Throws std::invalid_argument for a "{name...}" segment that is not the pattern's last.
   void Add(boost::beast::http::verb method, std::string_view pattern, RouteHandler handler);
   Response Dispatch(const Request& request) const;
 
@@ -43,6 +47,7 @@ class Router {
   struct Route {
     boost::beast::http::verb method;
     std::vector<std::string> segments;
+    bool rest = false;  // The last segment is "{name...}".
     RouteHandler handler;
   };
   std::vector<Route> routes_;

@@ -408,7 +408,6 @@ TEST_F(CliEventTest, BadUsageExitsTwo) {
            "event make" + key + " --bucket 1 --id a",             // No type.
            "event make" + key + " --bucket 1 --id a --type t --frob",
            std::string("event put"),
-           "event put" + Dir() + " a b",
            "event get" + Dir(),
            std::string("timeline") + Dir(),
            "timeline" + Dir() + " --user 00 --from 1 --since 2",

@@ -132,8 +132,12 @@ TEST_F(NodeHttpTest, RejectsBadEventsWithTheRightStatus) {
   EXPECT_EQ(r.json()["error"]["code"], "conflict");
   // Wrong content type, bad bucket, bad and unknown CIDs.
   r = Call(port_, "POST", "/v1/buckets/7/events", Signed(7, alice_, "x", 3000),
-           {"Content-Type: application/json"});
+           {"Content-Type: text/plain"});
   EXPECT_EQ(r.status, 415);
+  // CBOR bytes sent as JSON are not JSON.
+  r = Call(port_, "POST", "/v1/buckets/7/events", Signed(7, alice_, "x", 3000),
+           {"Content-Type: application/json"});
+  EXPECT_EQ(r.status, 400);
   EXPECT_EQ(PostEvent(port_, 0, "").status, 400);
   EXPECT_EQ(
       Call(port_, "POST", "/v1/buckets/-1/events", "x", {"Content-Type: application/cbor"}).status,
@@ -417,6 +421,72 @@ std::vector<Hash32> HashesFromJson(const Json& list) {
   std::vector<Hash32> out;
   for (const Json& h : list) out.push_back(HashFromHex(h.get<std::string>()));
   return out;
+}
+
+// Bodies are DAG-CBOR or JSON by content type: the JSON form GET answers posts back to the very
+// same bytes (same CID), in one event or in a batch, and a JSON event is checked like any other.
+TEST_F(NodeHttpTest, AcceptsEventsAsJson) {
+  StartNode();
+  const std::string bytes = Signed(7, alice_, "j1", 1000);
+  HttpResponse r = PostEvent(port_, 7, bytes);
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string cid = r.json()["cid"];
+  // A second event, first seen as JSON: built from the first's JSON form via a scratch node.
+  const std::string second = Signed(7, alice_, "j2", 2000);
+  Json second_json;
+  {
+    TempDir scratch;
+    Node other(scratch.Sub("data"), "", {"--auth", "off"});
+    ASSERT_EQ(PostEvent(other.port(), 7, second).status, 201);
+    const std::string second_cid = CidOf(second);
+    second_json =
+        Call(other.port(), "GET", "/v1/events/" + second_cid, "", {"Accept: application/json"})
+            .json();
+    ASSERT_EQ(second_json["cid"], second_cid);
+  }
+  const Json first_json =
+      Call(port_, "GET", "/v1/events/" + cid, "", {"Accept: application/json"}).json();
+  const std::vector<std::string> json_type = {"Content-Type: application/json"};
+  r = Call(port_, "POST", "/v1/buckets/7/events", first_json.dump(), json_type);
+  ASSERT_EQ(r.status, 200) << r.body;  // The same event: its bytes came back exactly.
+  EXPECT_EQ(r.json()["cid"], cid);
+  r = Call(port_, "POST", "/v1/buckets/7/events", second_json.dump(), json_type);
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json()["cid"], CidOf(second));
+  EXPECT_EQ(Call(port_, "GET", "/v1/events/" + CidOf(second)).body, second);
+
+  // A changed field fails the signature; unknown keys, a wrong cid and bad hex are refused.
+  Json changed = first_json;
+  changed["id"] = "j9";
+  changed.erase("cid");
+  r = Call(port_, "POST", "/v1/buckets/7/events", changed.dump(), json_type);
+  EXPECT_EQ(r.status, 400) << r.body;
+  Json extra = first_json;
+  extra["color"] = "red";
+  r = Call(port_, "POST", "/v1/buckets/7/events", extra.dump(), json_type);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("unknown key 'color'"), std::string::npos) << r.body;
+  Json wrong_cid = first_json;
+  wrong_cid["cid"] = CidOf(second);
+  r = Call(port_, "POST", "/v1/buckets/7/events", wrong_cid.dump(), json_type);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("cid does not match"), std::string::npos) << r.body;
+  Json bad_hex = first_json;
+  bad_hex["signature"] = "zz";
+  EXPECT_EQ(Call(port_, "POST", "/v1/buckets/7/events", bad_hex.dump(), json_type).status, 400);
+  EXPECT_EQ(Call(port_, "POST", "/v1/buckets/7/events", "[1]", json_type).status, 400);
+
+  // A JSON batch answers per event.
+  const Json batch = {{"events", {first_json, extra, second_json}}};
+  r = Call(port_, "POST", "/v1/buckets/7/events:batch", batch.dump(), json_type);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const Json results = r.json()["results"];
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0]["existed"], true);
+  EXPECT_EQ(results[1]["error"]["status"], 400);
+  EXPECT_EQ(results[2]["cid"], CidOf(second));
+  EXPECT_EQ(Call(port_, "POST", "/v1/buckets/7/events:batch", R"({"events":[]})", json_type).status,
+            400);
 }
 
 TEST_F(NodeHttpTest, ListsBucketsAndTheirUsers) {

@@ -1,0 +1,217 @@
+// The data viewer's in-browser checks (node/web/app/verify.js, scopes.js) under Node.js, against
+// what the C++ code computes:
+//   - the pinned vectors of tests/vectors/: scope keys, associated data and sealed scopes
+//     (crypto_v1), event CIDs and signatures (event_v1), checkpoint notes and Go's signed-note
+//     known answers (checkpoint_v1), a whole event proof bundle (event_proof_v1) and the RFC
+//     6962 inclusion proofs (merkle_rfc6962);
+//   - scopes ddc-crypto-tool seals under random keys, names, versions and events, which the
+//     viewer must open, and must refuse with any other key or any changed label;
+//   - zstd scope containers (stored-block frames built here) and what the reader refuses;
+//   - every altered byte of a proof makes it fail.
+// The random cases print their seed; DDC_TEST_SEED=<n> replays them.
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { test } from 'node:test'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const app = path.resolve(here, '../../node/web/app')
+if (!fs.existsSync(path.resolve(app, '../node_modules/@ipld/dag-cbor'))) {
+  throw new Error('node/web/node_modules is missing: run scripts/install-deps (npm ci in node/web)')
+}
+const { fromHex, toHex, toBase64 } = await import(path.join(app, 'bytes.js'))
+const verify = await import(path.join(app, 'verify.js'))
+const scopes = await import(path.join(app, 'scopes.js'))
+const dagCbor = await import(path.resolve(app, '../node_modules/@ipld/dag-cbor/src/index.js'))
+
+const vector = (name) => JSON.parse(fs.readFileSync(path.resolve(here, '../vectors', name), 'utf8'))
+const hex = (bytes) => toHex(bytes)
+
+test('scope keys, associated data and sealed scopes match crypto_v1.json', () => {
+  const v = vector('crypto_v1.json')
+  for (const d of v.derive) {
+    assert.equal(hex(scopes.deriveScopeKey(fromHex(d.master_hex), d.scope_name, d.key_version)), d.scope_key_hex)
+  }
+  for (const a of v.associated_data) {
+    assert.equal(hex(scopes.scopeAssociatedData(a.bucket, fromHex(a.user_hex), a.event_id, a.scope_name,
+      a.key_version, a.compression)), a.ad_hex)
+  }
+  assert.ok(v.scopes.length >= 3)
+  for (const s of v.scopes) {
+    const key = scopes.deriveScopeKey(fromHex(s.master_hex), s.scope_name, s.key_version)
+    assert.equal(hex(key), s.scope_key_hex)
+    const event = { bucket: s.bucket, user: fromHex(s.user_hex), id: s.event_id }
+    const scope = { name: s.scope_name, kv: s.key_version, comp: s.compression, nonce: fromHex(s.nonce_hex), ct: fromHex(s.sealed_hex) }
+    assert.equal(hex(scopes.openScope(key, event, scope)), s.plaintext_hex)
+    assert.equal(scopes.openScope(new Uint8Array(32), event, scope), null, 'another key does not open it')
+    assert.equal(scopes.openScope(key, { ...event, id: event.id.slice(0, -1) + (event.id.endsWith('y') ? 'z' : 'y') }, scope), null, 'another event id')
+    assert.equal(scopes.openScope(key, event, { ...scope, comp: 1 - scope.comp }), null, 'another compression')
+  }
+})
+
+test('event CIDs and signatures match event_v1.json', () => {
+  const v = vector('event_v1.json')
+  for (const e of v.vectors) {
+    const bytes = fromHex(e.event_hex)
+    assert.equal(verify.cidOf(bytes).toString(), e.cid, e.name)
+    const event = verify.decodeEvent(bytes)
+    assert.deepEqual(verify.verifyEventSignature(event).ok, true, e.name)
+    if (!event.batch) assert.equal(hex(verify.signingBytes(event)), e.signing_bytes_hex, e.name)
+    // Another signature, or a changed field, does not verify.
+    const sig = Uint8Array.from(event.sig)
+    sig[0] ^= 1
+    assert.equal(verify.verifyEventSignature({ ...event, sig }).ok, false, e.name)
+    assert.equal(verify.verifyEventSignature({ ...event, type: event.type + 'x' }).ok, false, e.name)
+  }
+  // A non-canonical encoding of the same map is refused.
+  const bytes = fromHex(v.vectors[0].event_hex)
+  const longer = Uint8Array.from([0xb9, 0x00, bytes[0] & 0x1f, ...bytes.subarray(1)])
+  assert.throws(() => verify.decodeEvent(longer))
+})
+
+test('checkpoint notes and signed-note known answers of checkpoint_v1.json', () => {
+  const v = vector('checkpoint_v1.json')
+  const c = v.ddc_checkpoint
+  const got = verify.verifyCheckpoint(c.note, c.verifier_key)
+  assert.equal(got.ok, true, got.detail)
+  assert.equal(got.checkpoint.origin, c.origin)
+  assert.equal(got.checkpoint.size, BigInt(c.size))
+  assert.equal(hex(got.checkpoint.root), c.root_hex)
+  assert.equal(got.checkpoint.timeMs, c.time_ms)
+  assert.equal(hex(verify.parseVerifierKey(c.verifier_key).keyId), c.key_id_hex)
+  // Go's note package: its note verifies, a line by another key is ignored, a changed body fails.
+  const g = v.sumdb_note
+  assert.equal(verify.verifyNote(g.note, g.verifier_key), g.text)
+  assert.equal(verify.verifyNote(g.note + g.other_signature_line, g.verifier_key), g.text)
+  assert.throws(() => verify.verifyNote(g.note, g.other_verifier_key), /no signature by key/)
+  assert.throws(() => verify.verifyNote(g.note.replace('cryptography', 'Cryptography'), g.verifier_key), /bad signature/)
+  assert.equal(verify.verifyCheckpoint(c.note.replace('\n8\n', '\n9\n'), c.verifier_key).ok, false)
+  assert.equal(verify.verifyCheckpoint(c.note, g.verifier_key).ok, false)
+})
+
+test('inclusion paths of merkle_rfc6962.json', () => {
+  const v = vector('merkle_rfc6962.json')
+  for (const p of v.inclusion) {
+    const leaf = verify.leafHash(fromHex(v.leaves[p.index]))
+    const root = verify.rootFromInclusionPath(p.index, p.size, leaf, p.proof.map(fromHex))
+    assert.equal(hex(root), v.roots[p.size - 1], `leaf ${p.index} of ${p.size}`)
+    if (p.proof.length > 0) {
+      assert.throws(() => verify.rootFromInclusionPath(p.index, p.size, leaf, p.proof.slice(1).map(fromHex)))
+    }
+    assert.throws(() => verify.rootFromInclusionPath(p.index, p.size, leaf, [...p.proof, v.empty_root].map(fromHex)))
+  }
+  assert.throws(() => verify.rootFromInclusionPath(8, 8, new Uint8Array(32), []))
+})
+
+// The bundle of event_proof_v1.json in the JSON shape of GET /v1/events/{cid}/proof.
+function proofJson (bundle) {
+  return {
+    event: toBase64(bundle.event),
+    position: bundle.position,
+    timeline_path: bundle.tpath.map(hex),
+    journal_index: bundle.jidx,
+    journal_path: bundle.jpath.map(hex),
+    checkpoint: bundle.checkpoint
+  }
+}
+
+test('the event proof of event_proof_v1.json verifies, and fails for any altered part', () => {
+  const v = vector('event_proof_v1.json')
+  const proof = proofJson(dagCbor.decode(fromHex(v.bundle_hex)))
+  const good = verify.verifyEventProof(proof, v.event_cid, v.node_verifier_key)
+  assert.equal(good.ok, true, JSON.stringify(good.checks, (k, x) => (typeof x === 'bigint' ? String(x) : x)))
+  const expectFail = (altered, why) => {
+    const r = verify.verifyEventProof(altered, v.event_cid, v.node_verifier_key)
+    assert.equal(r.ok, false, why)
+  }
+  for (const [field, list] of [['timeline_path', proof.timeline_path], ['journal_path', proof.journal_path]]) {
+    assert.ok(list.length > 0, field)
+    for (let i = 0; i < list.length; ++i) {
+      const changed = [...list]
+      changed[i] = (changed[i][0] === '0' ? '1' : '0') + changed[i].slice(1)
+      expectFail({ ...proof, [field]: changed }, `${field}[${i}] changed`)
+    }
+    expectFail({ ...proof, [field]: list.slice(1) }, `${field} shortened`)
+  }
+  expectFail({ ...proof, position: proof.position + 1 }, 'another position')
+  expectFail({ ...proof, journal_index: proof.journal_index + 1 }, 'another journal index')
+  const event = Buffer.from(proof.event, 'base64')
+  for (let i = 0; i < event.length; i += 7) {
+    const changed = Buffer.from(event)
+    changed[i] ^= 0x20
+    expectFail({ ...proof, event: changed.toString('base64') }, `event byte ${i} changed`)
+  }
+  expectFail({ ...proof, checkpoint: proof.checkpoint.replace(/\n(\d+)\n/, (m, n) => `\n${Number(n) + 1}\n`) }, 'checkpoint size')
+  assert.equal(verify.verifyEventProof(proof, v.event_cid, vector('checkpoint_v1.json').ddc_checkpoint.verifier_key).ok, false)
+  // A proof of another event does not prove this one.
+  assert.equal(verify.verifyEventProof(proof, verify.cidOf(new Uint8Array([0xa0])).toString(), v.node_verifier_key).ok, false)
+})
+
+test('scopes ddc-crypto-tool seals open in the viewer, with the right key only', () => {
+  const tool = process.env.DDC_CRYPTO_TOOL
+  assert.ok(tool && fs.existsSync(tool), 'DDC_CRYPTO_TOOL (set by ctest) names ddc-crypto-tool')
+  const seed = process.env.DDC_TEST_SEED !== undefined ? Number(process.env.DDC_TEST_SEED) : crypto.randomInt(2 ** 31)
+  console.log(`verify.test: DDC_TEST_SEED=${seed}`)
+  let state = seed >>> 0
+  const random = (n) => {
+    state = (state * 1103515245 + 12345) >>> 0
+    return state % n
+  }
+  const bytes = (n) => Uint8Array.from({ length: n }, () => random(256))
+  const cases = []
+  for (let i = 0; i < 40; ++i) {
+    const name = 'abcdefghijklmnopqrstuvwxyz0123456789_.-'.split('').filter(() => random(3) === 0).join('') || 'profile'
+    const kv = [0, 1, 2, 4294967295][random(4)]
+    const comp = random(2)
+    const bucket = [0n, 7n, 18446744073709551615n][random(3)]
+    const id = random(2) ? `evt-${i}` : 'ünïcode-' + i
+    cases.push({ master: bytes(32), name, kv, comp, bucket, user: bytes(32), id, plain: bytes(random(300)) })
+  }
+  const lines = []
+  for (const c of cases) {
+    const key = hex(scopes.deriveScopeKey(c.master, c.name, c.kv))
+    lines.push(`derive ${hex(c.master)} ${c.name} ${c.kv}`)
+    lines.push(`seal-scope ${key} ${c.bucket} ${hex(c.user)} ${hex(Buffer.from(c.id))} ${c.name} ${c.kv} ${c.comp} ${hex(c.plain)}`)
+  }
+  const r = spawnSync(tool, ['batch'], { input: lines.join('\n') + '\n', encoding: 'utf8' })
+  assert.equal(r.status, 0, r.stderr)
+  const answers = r.stdout.trim().split('\n')
+  assert.equal(answers.length, lines.length)
+  cases.forEach((c, i) => {
+    const key = scopes.deriveScopeKey(c.master, c.name, c.kv)
+    assert.equal(answers[2 * i], hex(key), `scope key of case ${i}`)
+    const [nonce, sealed] = answers[2 * i + 1].split(' ')
+    const event = { bucket: c.bucket, user: c.user, id: c.id }
+    const scope = { name: c.name, kv: c.kv, comp: c.comp, nonce: fromHex(nonce), ct: fromHex(sealed ?? '') }
+    assert.equal(hex(scopes.openScope(key, event, scope) ?? new Uint8Array([1])), hex(c.plain), `case ${i}`)
+    assert.equal(scopes.openScope(scopes.deriveScopeKey(c.master, c.name, c.kv + 1 > 4294967295 ? 0 : c.kv + 1), event, scope), null)
+    assert.equal(scopes.openScope(key, { ...event, bucket: BigInt(c.bucket) ^ 1n }, scope), null)
+    assert.equal(scopes.openScope(key, event, { ...scope, name: c.name + 'x' }), null)
+  })
+})
+
+// One zstd frame holding `content` as a single raw (stored) block; `withSize` records the
+// content size in the header (single-segment, 4-byte field).
+function storedFrame (content, withSize = true) {
+  const header = withSize
+    ? [0x28, 0xb5, 0x2f, 0xfd, 0xa0, ...new Uint8Array(new Uint32Array([content.length]).buffer)]
+    : [0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x50]
+  const block = (content.length << 3) | 1 // last block, raw
+  return Uint8Array.from([...header, block & 0xff, (block >> 8) & 0xff, (block >> 16) & 0xff, ...content])
+}
+
+test('zstd scope containers: opened when sound, refused otherwise', () => {
+  const json = Buffer.from(JSON.stringify({ user: { email: 'a@x' }, n: 1 }))
+  assert.deepEqual(scopes.scopeJson(storedFrame(json), 1), { user: { email: 'a@x' }, n: 1 })
+  assert.deepEqual(scopes.scopeJson(json, 0), { user: { email: 'a@x' }, n: 1 })
+  assert.throws(() => scopes.scopeJson(storedFrame(json, false), 1), /does not record its content size/)
+  assert.throws(() => scopes.scopeJson(json, 1), /not a zstd frame/)
+  const huge = storedFrame(json)
+  huge.set(new Uint8Array(new Uint32Array([17 << 20]).buffer), 5)
+  assert.throws(() => scopes.scopeJson(huge, 1), /more than the cap/)
+  assert.throws(() => scopes.scopeJson(Buffer.from('[1]'), 0), /not a JSON object/)
+  assert.throws(() => scopes.scopeJson(Uint8Array.of(0xff), 0))
+})

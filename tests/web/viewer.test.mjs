@@ -1,0 +1,252 @@
+// End-to-end test of ddc-node's data viewer (node/web/, served at /) and its Swagger UI (/docs)
+// in headless Chromium driven by playwright-core.
+//
+// A real ddc-node is filled with events the `ddc` CLI signs, whose sealed scopes
+// ddc-crypto-tool sealed under a known master key, and sealed by a checkpoint; one more event
+// comes after the checkpoint. The browser then:
+//   - picks a bucket, a user, opens the timeline and an event, and shows the CID, signature,
+//     timeline and journal inclusion and checkpoint signature checks green, and "not anchored";
+//   - opens the sealed scope with the right master key (and with the derived scope key) and
+//     shows its JSON; shows "Wrong key" for another key;
+//   - shows the verification FAILS when a proof's path, the proof's checkpoint or the event's
+//     bytes are altered on the way (page.route);
+//   - shows "not sealed by a checkpoint yet" for the event after the checkpoint;
+//   - renders the operations of docs/openapi.yaml on /docs.
+// Every request the pages make must go to the node (127.0.0.1 and its port), and the pasted
+// keys must appear in no request. Screenshots go to $DDC_WEB_SCREENSHOTS (ctest: the build's
+// tests/web/screenshots/) for review. Waits are on page conditions, never on time.
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { after, before, describe, test } from 'node:test'
+
+import {
+  checkpoint, launchChromium, makeUser, putEvent, requireEnv, startNode, tempDir
+} from './harness.mjs'
+
+const kWait = { timeout: 30_000 }
+const shots = process.env.DDC_WEB_SCREENSHOTS || path.join(process.cwd(), 'screenshots')
+const bucket = 7
+let dir, node, browser, alice, bob
+const cids = {}
+
+before(async () => {
+  fs.mkdirSync(shots, { recursive: true })
+  dir = tempDir('ddc-web-')
+  // Access control off: this test is about the viewer, not tokens (the viewer reads what an
+  // anonymous client may read).
+  node = await startNode(path.join(dir, 'data'), ['--auth', 'off'])
+  alice = makeUser(dir, 'alice')
+  bob = makeUser(dir, 'bob')
+  const t0 = 1_767_225_600_000 // 2026-01-01
+  cids.view = await putEvent(node, dir, alice, {
+    bucket,
+    id: 'e1',
+    type: 'page_view',
+    time: t0,
+    publicScopes: { meta: { page: '/home', app: 'shop' } },
+    sealedScopes: { profile: { user: { email: 'alice@example.com', name: 'Alice' } } }
+  })
+  cids.cart = await putEvent(node, dir, alice, {
+    bucket,
+    id: 'e2',
+    type: 'add_to_cart',
+    time: t0 + 60_000,
+    prev: cids.view,
+    publicScopes: { meta: { page: '/cart', sku: 'B-42' } },
+    sealedScopes: { profile: { user: { email: 'alice@example.com' } }, payment: { card: '4242' } }
+  })
+  await putEvent(node, dir, bob, {
+    bucket, id: 'b1', type: 'signup', time: t0 + 1000, publicScopes: { meta: { plan: 'free' } }
+  })
+  await putEvent(node, dir, bob, {
+    bucket: 9, id: 'b2', type: 'page_view', time: t0 + 2000, publicScopes: { meta: { page: '/' } }
+  })
+  await checkpoint(node)
+  cids.late = await putEvent(node, dir, alice, {
+    bucket, id: 'e3', type: 'purchase', time: t0 + 120_000, prev: cids.cart,
+    publicScopes: { meta: { total: 42.5 } }
+  })
+  browser = await launchChromium()
+})
+
+after(async () => {
+  await browser?.close()
+  if (node) assert.equal(await node.stop(), 0, 'ddc-node exits 0 on SIGTERM')
+  if (dir) fs.rmSync(dir, { recursive: true, force: true })
+})
+
+// A page whose every request is recorded; `secrets` must appear in none of them.
+async function openPage () {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } })
+  const page = await context.newPage()
+  const requests = []
+  const problems = []
+  context.on('request', (r) => requests.push({ url: r.url(), body: r.postData() ?? '', headers: r.headers() }))
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(m.text())
+  })
+  const check = (secrets = []) => {
+    assert.ok(requests.length > 0)
+    for (const r of requests) {
+      assert.equal(new URL(r.url).origin, node.url, `a request left the node: ${r.url}`)
+      const text = `${r.url}\n${r.body}\n${JSON.stringify(r.headers)}`.toLowerCase()
+      for (const secret of secrets) {
+        assert.ok(!text.includes(secret.toLowerCase()), `a key went out in a request to ${r.url}`)
+      }
+    }
+    assert.deepEqual(problems, [], 'no script errors or Content-Security-Policy violations')
+  }
+  return { context, page, requests, check }
+}
+
+const shot = (page, name) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true })
+
+// Browses to alice's first event the way a person would: bucket, user, timeline, event.
+async function browseToEvent (page, cid) {
+  await page.goto(node.url + '/')
+  await page.getByRole('link', { name: `Bucket ${bucket}` }).click()
+  await page.locator(`[data-user="${alice.publicKey}"]`).click()
+  await page.locator(`.tl-item[data-cid="${cid}"] .chip`).first().waitFor(kWait)
+  await page.locator(`.tl-item[data-cid="${cid}"] a`).click()
+  await page.locator('#verify-summary .badge').waitFor(kWait)
+}
+
+describe('data viewer', () => {
+  test('browses bucket, users, timeline and an event, and verifies it', async () => {
+    const { context, page, check } = await openPage()
+    await page.goto(node.url + '/')
+    await page.getByRole('link', { name: 'Bucket 9' }).waitFor(kWait)
+    await page.getByRole('link', { name: `Bucket ${bucket}` }).click()
+    const users = page.locator('#users [data-user]')
+    await users.nth(1).waitFor(kWait)
+    assert.deepEqual(await users.evaluateAll((as) => as.map((a) => a.dataset.user)),
+      [alice.publicKey, bob.publicKey], 'users in the order of their first event')
+    await shot(page, '1-users')
+    await page.locator(`[data-user="${alice.publicKey}"]`).click()
+    const items = page.locator('#timeline .tl-item')
+    await items.nth(2).waitFor(kWait)
+    assert.deepEqual(await items.locator('.tl-type').allTextContents(), ['page_view', 'add_to_cart', 'purchase'])
+    // Which scopes are sealed, from the events' own bytes.
+    const cart = page.locator(`.tl-item[data-cid="${cids.cart}"]`)
+    await cart.locator('.chip-sealed', { hasText: 'payment' }).waitFor(kWait)
+    assert.deepEqual(await cart.locator('.chip').allTextContents(), ['meta', 'payment', 'profile'])
+    assert.deepEqual(await cart.locator('.chip-sealed').allTextContents(), ['payment', 'profile'])
+    assert.match(await cart.locator('.tl-time').textContent(), /^2026-01-01 00:01:00\.000 UTC$/)
+    await shot(page, '2-timeline')
+
+    await cart.locator('a').click()
+    await page.locator('#verify-summary .badge-ok', { hasText: 'Verified' }).waitFor(kWait)
+    for (const check of ['cid', 'signature', 'timeline', 'journal', 'checkpoint']) {
+      assert.equal(await page.locator(`[data-check="${check}"] .badge-ok`).count(), 1, `${check} verifies`)
+    }
+    assert.match(await page.locator('[data-check="anchor"]').textContent(), /Not anchored yet/)
+    assert.match(await page.locator('#event').textContent(), /the latest/)
+    assert.equal(await page.locator('[data-scope="meta"] .j-string', { hasText: '"B-42"' }).count(), 1,
+      'the public scope is shown')
+    assert.match(page.url(), new RegExp(`#/b/${bucket}/u/${alice.publicKey}/e/${cids.cart}$`))
+    await shot(page, '3-event-verified')
+
+    // The event after the checkpoint: signed, but not sealed yet.
+    await page.locator(`.tl-item[data-cid="${cids.late}"] a`).click()
+    await page.locator('#verify-summary .badge-pending').waitFor(kWait)
+    assert.match(await page.locator('#verify-summary').textContent(), /Not sealed by a checkpoint yet/)
+    await shot(page, '4-event-not-sealed')
+
+    // Keyboard: the timeline's links are reachable and open with Enter.
+    await page.locator(`.tl-item[data-cid="${cids.view}"] a`).focus()
+    await page.keyboard.press('Enter')
+    await page.locator('#event .event-type', { hasText: 'page_view' }).waitFor(kWait)
+    check()
+    await context.close()
+  })
+
+  test('opens sealed scopes with a pasted key that never leaves the browser', async () => {
+    const { context, page, check } = await openPage()
+    await browseToEvent(page, cids.cart)
+    const wrong = 'ab'.repeat(32)
+    await page.locator('#key-input').fill(wrong)
+    await page.getByRole('button', { name: 'Open sealed scopes' }).click()
+    await page.locator('[data-scope="profile"] .error', { hasText: 'Wrong key' }).waitFor(kWait)
+    assert.match(await page.locator('[data-scope="payment"]').textContent(), /Wrong key: scope "payment"/)
+    await shot(page, '5-wrong-key')
+
+    await page.locator('#key-input').fill(alice.master)
+    await page.getByRole('button', { name: 'Open sealed scopes' }).click()
+    await page.locator('[data-scope="payment"] .j-string', { hasText: '"4242"' }).waitFor(kWait)
+    assert.equal(await page.locator('[data-scope="profile"] .j-string', { hasText: '"alice@example.com"' }).count(), 1)
+    assert.match(await page.locator('#key-status').textContent(), /2 of 2 sealed scopes opened/)
+    await shot(page, '6-opened')
+
+    // A scope key (derived by the C++ tool) opens its own scope only.
+    const scopeKey = spawnSync(requireEnv('DDC_CRYPTO_TOOL'), ['derive', alice.master, 'payment', '1'],
+      { encoding: 'utf8' }).stdout.trim()
+    await page.goto(`${node.url}/#/b/${bucket}/u/${alice.publicKey}/e/${cids.view}`)
+    await page.goto(`${node.url}/#/b/${bucket}/u/${alice.publicKey}/e/${cids.cart}`)
+    await page.locator('#key-input').waitFor(kWait)
+    await page.locator('#key-kind').selectOption('scope')
+    await page.locator('#key-input').fill(scopeKey)
+    await page.keyboard.press('Enter')
+    await page.locator('[data-scope="payment"] .j-string', { hasText: '"4242"' }).waitFor(kWait)
+    assert.match(await page.locator('[data-scope="profile"]').textContent(), /Wrong key/)
+    check([wrong, alice.master, scopeKey])
+    await context.close()
+  })
+
+  test('shows the verification fails for an altered proof or event', async () => {
+    // Each case alters one response for one event on its way to the page.
+    const alterProof = (change) => async (route) => {
+      const proof = await (await route.fetch()).json()
+      change(proof)
+      return route.fulfill({ json: proof })
+    }
+    const flipFirstDigit = (hex) => (hex[0] === '0' ? '1' : '0') + hex.slice(1)
+    const cases = [
+      ['timeline path', cids.cart, 'proof', alterProof((p) => { p.timeline_path[0] = flipFirstDigit(p.timeline_path[0]) })],
+      ['journal path', cids.view, 'proof', alterProof((p) => { p.journal_path[0] = flipFirstDigit(p.journal_path[0]) })],
+      // Another root in the signed body: the node's signature no longer covers it.
+      ['checkpoint', cids.view, 'proof', alterProof((p) => {
+        const lines = p.checkpoint.split('\n')
+        lines[2] = Buffer.alloc(32, 7).toString('base64')
+        p.checkpoint = lines.join('\n')
+      })],
+      ['event bytes', cids.view, 'event', async (route) => {
+        const response = await route.fetch()
+        const bytes = Buffer.from(await response.body())
+        bytes[bytes.length - 1] ^= 1
+        return route.fulfill({ response, body: bytes })
+      }]
+    ]
+    for (const [name, cid, what, alter] of cases) {
+      const { context, page, check } = await openPage()
+      await page.route(`**/v1/events/${cid}${what === 'proof' ? '/proof' : ''}`, alter)
+      await browseToEvent(page, cid)
+      await page.locator('#verify-summary .badge-fail', { hasText: 'Verification FAILED' }).waitFor(kWait)
+      const failed = await page.locator('.checks [data-check]:has(.badge-fail)').evaluateAll((li) => li.map((l) => l.dataset.check))
+      assert.ok(failed.length >= 1, name)
+      const expected = { 'timeline path': 'journal', 'journal path': 'journal', checkpoint: 'checkpoint', 'event bytes': 'cid' }[name]
+      assert.ok(failed.includes(expected), `${name}: ${failed} includes ${expected}`)
+      await shot(page, `7-tampered-${name.replace(/ /g, '-')}`)
+      check()
+      await context.close()
+    }
+  })
+})
+
+describe('API docs', () => {
+  test('/docs renders the operations of openapi.yaml with Swagger UI', async () => {
+    const { context, page, requests, check } = await openPage()
+    await page.goto(node.url + '/docs')
+    await page.locator('.opblock-summary-path', { hasText: '/v1/buckets/{bucket}/users' }).first().waitFor(kWait)
+    const paths = await page.locator('.opblock-summary-path').allTextContents()
+    for (const want of ['/v1/node', '/v1/events/{cid}', '/v1/events/{cid}/proof', '/v1/checkpoints']) {
+      assert.ok(paths.some((p) => p.replace(/\u200b/g, '') === want), `${want} is shown`)
+    }
+    assert.ok(requests.some((r) => r.url === `${node.url}/openapi.yaml`))
+    await shot(page, '8-docs')
+    check()
+    await context.close()
+  })
+})
