@@ -8,7 +8,8 @@
 // idle_timeout_ms}, auth {enabled, request_window_ms, requests_per_second_per_key},
 // buckets [{bucket, owner, public}] (buckets declared by the operator; others are registered
 // over HTTP and kept in DIR/buckets.json) and keystore {path, passphrase_file}; a key it does
-// not know is an error naming it. Flags override the file; --limit sets one key of limits.
+// not know is an error naming it, and checkpoint_interval_ms (default 10000; 0: only on
+// request). Flags override the file; --limit sets one key of limits.
 // The keystore (default DIR/keys, created when missing) holds the keys of the seal and open
 // service and is shredded by erasure; it is opened when a passphrase is given (its file, or
 // $DDC_PASSPHRASE), else the node runs without one.
@@ -64,6 +65,7 @@ constexpr std::chrono::milliseconds kShutdownDrain{10'000};
 constexpr char kUsage[] =
     "usage: ddc-node [--config FILE] [--data-dir DIR] [--listen HOST:PORT] [--threads N]\n"
     "                [--log-level error|warn|info|debug] [--auth on|off]\n"
+    "                [--checkpoint-interval-ms MS]\n"
     "                [--limit max_body_bytes|max_header_bytes|max_connections|\n"
     "                         request_timeout_ms|idle_timeout_ms=VALUE]...\n";
 
@@ -119,6 +121,8 @@ struct NodeConfig {
   std::vector<DeclaredBucket> buckets;
   std::string keystore_path;  // Default: DIR/keys.
   std::string passphrase_file;
+  // A checkpoint of the journal this often when it grew (Options::checkpoint_interval_ms).
+  uint32_t checkpoint_interval_ms = 10'000;
 };
 
 // Reads `key` of `object` into `out` when present; a value of the wrong type is an error.
@@ -204,9 +208,11 @@ Status LoadConfig(const std::string& path, NodeConfig* config) {
   if (j.is_discarded() || !j.is_object()) {
     return Status::InvalidArgument(where + ": not a JSON object");
   }
-  Status s = CheckKeys(
-      j, {"data_dir", "listen", "threads", "limits", "log_level", "auth", "buckets", "keystore"},
-      where);
+  Status s = CheckKeys(j,
+                       {"data_dir", "listen", "threads", "limits", "log_level", "auth", "buckets",
+                        "keystore", "checkpoint_interval_ms"},
+                       where);
+  if (s.ok()) s = ReadKey(j, "checkpoint_interval_ms", where, &config->checkpoint_interval_ms);
   if (s.ok()) s = ReadKey(j, "data_dir", where, &config->data_dir);
   if (s.ok()) s = ReadKey(j, "listen", where, &config->listen);
   if (s.ok()) s = ReadKey(j, "threads", where, &config->threads);
@@ -296,7 +302,8 @@ Status ParseListen(std::string_view text, std::string* host, uint16_t* port) {
 }
 
 struct Flags {
-  std::optional<std::string> config, data_dir, listen, threads, log_level, auth;
+  std::optional<std::string> config, data_dir, listen, threads, log_level, auth,
+      checkpoint_interval;
   std::vector<std::string> limits;
   bool help = false;
 };
@@ -304,9 +311,13 @@ struct Flags {
 // Returns an error message for an unknown flag or a missing value.
 std::optional<std::string> ParseFlags(int argc, char** argv, Flags* flags) {
   const std::pair<const char*, std::optional<std::string>*> table[] = {
-      {"--config", &flags->config},       {"--data-dir", &flags->data_dir},
-      {"--listen", &flags->listen},       {"--threads", &flags->threads},
-      {"--log-level", &flags->log_level}, {"--auth", &flags->auth},
+      {"--config", &flags->config},
+      {"--data-dir", &flags->data_dir},
+      {"--listen", &flags->listen},
+      {"--threads", &flags->threads},
+      {"--log-level", &flags->log_level},
+      {"--auth", &flags->auth},
+      {"--checkpoint-interval-ms", &flags->checkpoint_interval},
   };
   for (int i = 1; i < argc; ++i) {
     const std::string_view word = argv[i];
@@ -394,6 +405,16 @@ int Run(int argc, char** argv) {
     }
     config.auth.enabled = *flags.auth == "on";
   }
+  if (flags.checkpoint_interval) {
+    char* end = nullptr;
+    const unsigned long long n = std::strtoull(flags.checkpoint_interval->c_str(), &end, 10);
+    if (flags.checkpoint_interval->empty() || *end != '\0' || n > UINT32_MAX ||
+        !std::isdigit(static_cast<unsigned char>((*flags.checkpoint_interval)[0]))) {
+      return Fail("--checkpoint-interval-ms '" + *flags.checkpoint_interval +
+                  "' is not a number of milliseconds");
+    }
+    config.checkpoint_interval_ms = static_cast<uint32_t>(n);
+  }
   for (const std::string& limit : flags.limits) {
     if (Status s = SetLimit(limit, &config.limits); !s.ok()) return Fail(s.message());
   }
@@ -441,7 +462,9 @@ int Run(int argc, char** argv) {
   Options options;
   options.dir = config.data_dir;
   options.info_log = [](std::string_view line) { Log(LogLevel::kInfo, line); };
-  options.keystore = keystore->get();  // Erasing a user's timeline shreds their master keys.
+  options.keystore = keystore->get();
+  options.checkpoint_interval_ms =
+      config.checkpoint_interval_ms;  // Erasing a user's timeline shreds their master keys.
   // Bucket owners may sign grants and tombstones for their buckets' users.
   options.bucket_owner = [dir = buckets.get()](uint64_t bucket) -> std::optional<PublicKey> {
     const std::optional<BucketInfo> info = dir->Lookup(bucket);

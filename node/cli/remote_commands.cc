@@ -476,8 +476,7 @@ int RemoteEventPut(Args& args) {
 // ---- dispatch ----
 
 std::optional<int> RemoteDispatch(const std::string& command, Args& args) {
-  if (command == "verify" || command == "demo" || command == "import" || command == "name" ||
-      command == "names") {
+  if (command == "verify" || command == "demo" || command == "import") {
     return LocalOnly(command);
   }
   const bool ours = command == "blob" || command == "stats" || command == "users" ||

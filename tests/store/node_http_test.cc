@@ -19,6 +19,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -330,6 +331,29 @@ TEST_F(NodeHttpTest, PagesATimeline) {
       Call(port_, "GET", "/v1/buckets/7/users/" + Hex(UserKey(2).public_key) + "/timeline").status,
       404);
   EXPECT_EQ(Call(port_, "GET", "/v1/buckets/7/users/abc/timeline").status, 400);
+}
+
+// With an interval the node signs checkpoints by itself once the journal grew (and only then).
+TEST_F(NodeHttpTest, MakesCheckpointsAtItsInterval) {
+  node_ = std::make_unique<Node>(
+      dir_.Sub("data"), "",
+      std::vector<std::string>{"--auth", "off", "--checkpoint-interval-ms", "50"});
+  ASSERT_NE(node_->port(), 0) << node_->log();
+  port_ = node_->port();
+  ASSERT_EQ(PostEvent(port_, 7, Signed(7, alice_, "c1", 1000)).status, 201);
+  // Waits on the condition, bounded: a node that never checkpoints fails here.
+  Json list;
+  for (int i = 0; i < 600; ++i) {
+    list = Call(port_, "GET", "/v1/checkpoints").json()["checkpoints"];
+    if (!list.empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_FALSE(list.empty()) << "no checkpoint within 30 s at a 50 ms interval";
+  EXPECT_EQ(list.back()["size"], 1);
+
+  Node bad(dir_.Sub("bad"), "", {"--checkpoint-interval-ms", "soon"});
+  EXPECT_EQ(bad.Terminate(), 1);
+  EXPECT_NE(bad.log().find("--checkpoint-interval-ms 'soon'"), std::string::npos) << bad.log();
 }
 
 TEST_F(NodeHttpTest, SignsAndListsCheckpoints) {

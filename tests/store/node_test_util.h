@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -141,10 +142,16 @@ inline HttpResponse PostEvent(uint16_t port, uint64_t bucket, const std::string&
 // The running ddc-node child process.
 class Node {
  public:
-  // `extra_args` go after the others (e.g. {"--auth", "off"}).
+  // `extra_args` go after the others (e.g. {"--auth", "off"}). Periodic checkpoints are off
+  // (tests make checkpoints when they need one) unless `extra_args` or the config set them.
   explicit Node(const std::string& data_dir, const std::string& config_json = "",
                 const std::vector<std::string>& extra_args = {}) {
     std::vector<std::string> args = {DDC_NODE, "--listen", "127.0.0.1:0", "--data-dir", data_dir};
+    if (config_json.find("checkpoint_interval_ms") == std::string::npos &&
+        std::find(extra_args.begin(), extra_args.end(), "--checkpoint-interval-ms") ==
+            extra_args.end()) {
+      args.insert(args.end(), {"--checkpoint-interval-ms", "0"});
+    }
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     if (!config_json.empty()) {
       config_path_ = data_dir + ".config.json";

@@ -36,7 +36,8 @@ before(async () => {
   dir = tempDir('ddc-web-')
   // Access control off: this test is about the viewer, not tokens (the viewer reads what an
   // anonymous client may read).
-  node = await startNode(path.join(dir, 'data'), ['--auth', 'off'])
+  // No periodic checkpoints: the test makes them when it needs one.
+  node = await startNode(path.join(dir, 'data'), ['--auth', 'off', '--checkpoint-interval-ms', '0'])
   alice = makeUser(dir, 'alice')
   bob = makeUser(dir, 'bob')
   const t0 = 1_767_225_600_000 // 2026-01-01
