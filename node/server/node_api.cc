@@ -461,6 +461,25 @@ Response Timeline(Store* store, AccessControl* access, const Request& request,
   }
   TimelineSeek seek;
   seek.position = from;
+  if (const std::string* text = params.Query("since")) {
+    const std::optional<uint64_t> since = ParseU64(*text);
+    if (!since) return BadRequest("bad_query", "since '" + *text + "' is not a time in ms");
+    if (params.Query("from") != nullptr) {
+      return BadRequest("bad_query", "give from (a position) or since (a time), not both");
+    }
+    seek.by = TimelineSeek::By::kTime;
+    seek.time_ms = *since;
+  }
+  if (const std::string* order = params.Query("order")) {
+    if (*order != "asc" && *order != "desc") {
+      return BadRequest("bad_query", "order '" + *order + "' is not asc or desc");
+    }
+    seek.backward = *order == "desc";
+    if (seek.backward && params.Query("from") == nullptr &&
+        seek.by == TimelineSeek::By::kPosition) {
+      seek.position = UINT64_MAX;  // The newest event first.
+    }
+  }
   Result<std::unique_ptr<EventIterator>> it = store->NewTimelineIterator(*bucket, *user, seek);
   if (!it.ok()) return StatusResponse(it.status());
   Json events = Json::array();

@@ -327,6 +327,25 @@ TEST_F(NodeHttpTest, PagesATimeline) {
   EXPECT_EQ(Call(port_, "GET", base).json()["events"].size(), 5u);
   EXPECT_EQ(Call(port_, "GET", base + "?limit=0").status, 400);
   EXPECT_EQ(Call(port_, "GET", base + "?limit=1001").status, 400);
+  // By time: the first event at or after `since`; newest first with order=desc, paged by next.
+  j = Call(port_, "GET", base + "?since=1003").json();
+  ASSERT_EQ(j["events"].size(), 2u);
+  EXPECT_EQ(j["events"][0]["cid"], cids[3]);
+  j = Call(port_, "GET", base + "?order=desc&limit=2").json();
+  ASSERT_EQ(j["events"].size(), 2u);
+  EXPECT_EQ(j["events"][0]["cid"], cids[4]);
+  EXPECT_EQ(j["events"][1]["cid"], cids[3]);
+  EXPECT_EQ(j["next"], 2);
+  j = Call(port_, "GET", base + "?order=desc&from=2&limit=5").json();
+  ASSERT_EQ(j["events"].size(), 3u);
+  EXPECT_EQ(j["events"][2]["cid"], cids[0]);
+  EXPECT_TRUE(j["next"].is_null());
+  j = Call(port_, "GET", base + "?order=desc&since=1002").json();  // The last at or before.
+  ASSERT_EQ(j["events"].size(), 3u);
+  EXPECT_EQ(j["events"][0]["cid"], cids[2]);
+  EXPECT_EQ(Call(port_, "GET", base + "?since=x").status, 400);
+  EXPECT_EQ(Call(port_, "GET", base + "?since=1&from=1").status, 400);
+  EXPECT_EQ(Call(port_, "GET", base + "?order=up").status, 400);
   EXPECT_EQ(
       Call(port_, "GET", "/v1/buckets/7/users/" + Hex(UserKey(2).public_key) + "/timeline").status,
       404);
