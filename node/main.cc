@@ -67,7 +67,7 @@ constexpr char kUsage[] =
     "                [--log-level error|warn|info|debug] [--auth on|off]\n"
     "                [--checkpoint-interval-ms MS]\n"
     "                [--limit max_body_bytes|max_header_bytes|max_connections|\n"
-    "                         request_timeout_ms|idle_timeout_ms=VALUE]...\n";
+    "                         request_timeout_ms|idle_timeout_ms|max_batch_events=VALUE]...\n";
 
 enum class LogLevel : uint8_t { kError, kWarn, kInfo, kDebug };
 
@@ -121,6 +121,8 @@ struct NodeConfig {
   std::vector<DeclaredBucket> buckets;
   std::string keystore_path;  // Default: DIR/keys.
   std::string passphrase_file;
+  // Events in one batch request (NodeServices::max_batch_events).
+  uint32_t max_batch_events = kMaxBatchRequestEvents;
   // A checkpoint of the journal this often when it grew (Options::checkpoint_interval_ms).
   uint32_t checkpoint_interval_ms = 10'000;
 };
@@ -235,7 +237,7 @@ Status LoadConfig(const std::string& path, NodeConfig* config) {
   if (!limits.is_object()) return Status::InvalidArgument(lwhere + ": not a JSON object");
   s = CheckKeys(limits,
                 {"max_body_bytes", "max_header_bytes", "max_connections", "request_timeout_ms",
-                 "idle_timeout_ms"},
+                 "idle_timeout_ms", "max_batch_events"},
                 lwhere);
   ServerLimits& l = config->limits;
   if (s.ok()) s = ReadKey(limits, "max_body_bytes", lwhere, &l.max_body_bytes);
@@ -243,11 +245,13 @@ Status LoadConfig(const std::string& path, NodeConfig* config) {
   if (s.ok()) s = ReadKey(limits, "max_connections", lwhere, &l.max_connections);
   if (s.ok()) s = ReadKey(limits, "request_timeout_ms", lwhere, &l.request_timeout_ms);
   if (s.ok()) s = ReadKey(limits, "idle_timeout_ms", lwhere, &l.idle_timeout_ms);
+  if (s.ok()) s = ReadKey(limits, "max_batch_events", lwhere, &config->max_batch_events);
   return s;
 }
 
 // Sets one key of ServerLimits from "NAME=VALUE".
-Status SetLimit(std::string_view text, ServerLimits* limits) {
+Status SetLimit(std::string_view text, NodeConfig* config) {
+  ServerLimits* limits = &config->limits;
   const size_t eq = text.find('=');
   const std::string name(text.substr(0, eq == std::string_view::npos ? text.size() : eq));
   const std::string value = eq == std::string_view::npos ? "" : std::string(text.substr(eq + 1));
@@ -266,6 +270,8 @@ Status SetLimit(std::string_view text, ServerLimits* limits) {
        [&] { return n <= UINT32_MAX && ((limits->request_timeout_ms = uint32_t(n)), true); }},
       {"idle_timeout_ms",
        [&] { return n <= UINT32_MAX && ((limits->idle_timeout_ms = uint32_t(n)), true); }},
+      {"max_batch_events",
+       [&] { return n <= UINT32_MAX && ((config->max_batch_events = uint32_t(n)), true); }},
   };
   for (const auto& [key, set] : setters) {
     if (name != key) continue;
@@ -278,7 +284,7 @@ Status SetLimit(std::string_view text, ServerLimits* limits) {
   }
   return Status::InvalidArgument("--limit: unknown limit '" + name +
                                  "' (max_body_bytes, max_header_bytes, max_connections, "
-                                 "request_timeout_ms, idle_timeout_ms)");
+                                 "request_timeout_ms, idle_timeout_ms, max_batch_events)");
 }
 
 // Splits "HOST:PORT" ("[v6]:PORT" for IPv6).
@@ -416,7 +422,7 @@ int Run(int argc, char** argv) {
     config.checkpoint_interval_ms = static_cast<uint32_t>(n);
   }
   for (const std::string& limit : flags.limits) {
-    if (Status s = SetLimit(limit, &config.limits); !s.ok()) return Fail(s.message());
+    if (Status s = SetLimit(limit, &config); !s.ok()) return Fail(s.message());
   }
   if (flags.threads) {
     char* end = nullptr;
@@ -425,6 +431,10 @@ int Run(int argc, char** argv) {
       return Fail("--threads '" + *flags.threads + "' is not a number in 0..1024");
     }
     config.threads = static_cast<uint32_t>(n);
+  }
+  if (config.max_batch_events == 0 || config.max_batch_events > kMaxBatchRequestEvents) {
+    return Fail("limits.max_batch_events " + std::to_string(config.max_batch_events) +
+                " is outside 1.." + std::to_string(kMaxBatchRequestEvents));
   }
   const std::optional<LogLevel> level = ParseLogLevel(config.log_level);
   if (!level) return Fail("log level '" + config.log_level + "' is not error, warn, info or debug");
@@ -480,6 +490,7 @@ int Run(int argc, char** argv) {
   services.buckets = buckets.get();
   services.access = &access;
   services.keystore = keystore->get();
+  services.max_batch_events = config.max_batch_events;
   AddNodeRoutes(&router, store.get(), services);
   AddWebRoutes(&router);
   HttpServer server(server_options, [&router](const Request& request) {

@@ -309,8 +309,16 @@ Response AppendOne(Store* store, Metrics* metrics, AccessControl* access, const 
                       AppendJson(*appended));
 }
 
+Response BatchTooLarge(uint32_t max_events) {
+  return ErrorResponse(http::status::payload_too_large, "batch_too_large",
+                       "a batch holds at most " + std::to_string(max_events) +
+                           " events on this node (limits.max_batch_events)");
+}
+
 // Splits a batch body: repeated (u32 little-endian length, that many bytes of one event).
-Result<std::vector<std::string_view>> SplitBatch(std::string_view body) {
+// `*too_many` is set (and the split stops) when there are more than `max_events`.
+Result<std::vector<std::string_view>> SplitBatch(std::string_view body, uint32_t max_events,
+                                                 bool* too_many) {
   std::vector<std::string_view> events;
   size_t at = 0;
   while (at < body.size()) {
@@ -334,9 +342,9 @@ Result<std::vector<std::string_view>> SplitBatch(std::string_view body) {
                                      " bytes announced, " + std::to_string(body.size() - at) +
                                      " left");
     }
-    if (events.size() == kMaxBatchRequestEvents) {
-      return Status::InvalidArgument("batch: more than " + std::to_string(kMaxBatchRequestEvents) +
-                                     " events");
+    if (events.size() == max_events) {
+      *too_many = true;
+      return events;
     }
     events.push_back(body.substr(at, length));
     at += length;
@@ -345,8 +353,8 @@ Result<std::vector<std::string_view>> SplitBatch(std::string_view body) {
   return events;
 }
 
-Response AppendBatch(Store* store, Metrics* metrics, AccessControl* access, const Request& request,
-                     const RouteParams& params) {
+Response AppendBatch(Store* store, Metrics* metrics, AccessControl* access, uint32_t max_events,
+                     const Request& request, const RouteParams& params) {
   Response error;
   const std::optional<uint64_t> bucket = PathBucket(params, &error);
   if (!bucket) return error;
@@ -362,10 +370,8 @@ Response AppendBatch(Store* store, Metrics* metrics, AccessControl* access, cons
         body.size() != 1) {
       return BadRequest("bad_body", "a JSON batch is {\"events\": [event, ...]}");
     }
-    if (body["events"].empty() || body["events"].size() > kMaxBatchRequestEvents) {
-      return BadRequest("bad_body",
-                        "a batch holds 1.." + std::to_string(kMaxBatchRequestEvents) + " events");
-    }
+    if (body["events"].empty()) return BadRequest("bad_body", "a batch holds 1 event or more");
+    if (body["events"].size() > max_events) return BatchTooLarge(max_events);
     for (const Json& e : body["events"]) {
       Result<std::string> bytes = EventBytesFromJson(e);
       conversion.push_back(bytes.status());
@@ -373,7 +379,9 @@ Response AppendBatch(Store* store, Metrics* metrics, AccessControl* access, cons
     }
     for (const std::string& c : converted) events->push_back(c);
   } else if (type == kBatchType) {
-    events = SplitBatch(request.body());
+    bool too_many = false;
+    events = SplitBatch(request.body(), max_events, &too_many);
+    if (too_many) return BatchTooLarge(max_events);
     if (!events.ok()) return StatusResponse(events.status());
   } else {
     return ErrorResponse(http::status::unsupported_media_type, "unsupported_media_type",
@@ -1008,6 +1016,11 @@ void AddNodeRoutes(Router* router, Store* store, NodeServices services) {
   BucketDirectory* buckets = services.buckets;
   AccessControl* access = services.access;
   KeyStore* keystore = services.keystore;
+  const uint32_t max_batch = services.max_batch_events;
+  if (max_batch == 0 || max_batch > kMaxBatchRequestEvents) {
+    throw std::invalid_argument("max_batch_events " + std::to_string(max_batch) +
+                                " is outside 1.." + std::to_string(kMaxBatchRequestEvents));
+  }
   size_t added = 0;
   // Registers a route of kNodeRoutes, timing and counting every request it answers.
   auto add = [&](V method, std::string_view pattern, Router::RouteHandler handler) {
@@ -1060,8 +1073,8 @@ void AddNodeRoutes(Router* router, Store* store, NodeServices services) {
         return AppendOne(store, m, access, r, p);
       });
   add(V::post, "/v1/buckets/{bucket}/events:batch",
-      [store, m, access](const Request& r, const RouteParams& p) {
-        return AppendBatch(store, m, access, r, p);
+      [store, m, access, max_batch](const Request& r, const RouteParams& p) {
+        return AppendBatch(store, m, access, max_batch, r, p);
       });
   add(V::post, "/v1/buckets/{bucket}/seal",
       [store, access, keystore](const Request& r, const RouteParams& p) {

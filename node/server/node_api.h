@@ -24,7 +24,8 @@ namespace ddc::node {
 // Timeline pages: `limit` defaults to this and may not exceed the maximum.
 inline constexpr uint32_t kDefaultTimelineLimit = 100;
 inline constexpr uint32_t kMaxTimelineLimit = 1000;
-// Events in one POST .../events:batch (the store's group-commit bound).
+// Events in one POST .../events:batch at most (the store's group-commit bound); a node may set
+// a lower bound (NodeServices::max_batch_events).
 inline constexpr uint32_t kMaxBatchRequestEvents = kMaxGroupRecords;
 
 // The one place a Status becomes an HTTP status: NotFound 404, InvalidArgument 400,
@@ -44,6 +45,8 @@ struct NodeServices {
   AccessControl* access = nullptr;
   // The keys of the seal and open service (crypto_service.h). Null: those routes answer 501.
   KeyStore* keystore = nullptr;
+  // Events in one POST .../events:batch, 1..kMaxBatchRequestEvents; more answer 413.
+  uint32_t max_batch_events = kMaxBatchRequestEvents;
 };
 
 // Adds every route of kNodeRoutes (routes.h) to `router`, each timed and counted for

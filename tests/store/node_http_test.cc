@@ -276,6 +276,32 @@ std::string Frame(const std::string& event) {
   return out + event;
 }
 
+// A batch over the node's limit is 413, in either body form; the limit is configurable.
+TEST_F(NodeHttpTest, BatchesOverTheLimitAre413) {
+  StartNode(R"({"limits":{"max_batch_events":2}})");
+  std::string body;
+  std::vector<Json> events;
+  for (int i = 0; i < 3; ++i) {
+    const std::string e = Signed(7, alice_, "l" + std::to_string(i), 1000 + i);
+    const uint32_t n = static_cast<uint32_t>(e.size());
+    for (int b = 0; b < 4; ++b) body.push_back(static_cast<char>((n >> (8 * b)) & 0xff));
+    body += e;
+  }
+  HttpResponse r = Call(port_, "POST", "/v1/buckets/7/events:batch", body,
+                        {"Content-Type: application/x-ddc-event-batch"});
+  EXPECT_EQ(r.status, 413) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "batch_too_large");
+  r = Call(port_, "POST", "/v1/buckets/7/events:batch", R"({"events":[{},{},{}]})",
+           {"Content-Type: application/json"});
+  EXPECT_EQ(r.status, 413) << r.body;
+  EXPECT_EQ(Call(port_, "GET", "/health").json()["events"], 0);  // Nothing was appended.
+
+  Node bad(dir_.Sub("bad"), "", {"--limit", "max_batch_events=0"});
+  EXPECT_EQ(bad.Terminate(), 1);
+  EXPECT_NE(bad.log().find("max_batch_events 0 is outside 1..4096"), std::string::npos)
+      << bad.log();
+}
+
 TEST_F(NodeHttpTest, BatchAnswersPerEvent) {
   StartNode();
   const std::string good1 = Signed(7, alice_, "b1", 1000);
