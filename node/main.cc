@@ -28,7 +28,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -50,6 +49,7 @@
 #include "ddc/options.h"
 #include "ddc/status.h"
 #include "ddc/store.h"
+#include "engine/base/hex.h"
 #include "node/server/access.h"
 #include "node/server/http_server.h"
 #include "node/server/node_api.h"
@@ -151,16 +151,6 @@ Status CheckKeys(const nlohmann::json& object, const std::set<std::string_view>&
   return Status::OK();
 }
 
-bool ParseHexKey(std::string_view hex, PublicKey* key) {
-  if (hex.size() != key->size() * 2) return false;
-  for (size_t i = 0; i < key->size(); ++i) {
-    const auto [ptr, ec] =
-        std::from_chars(hex.data() + 2 * i, hex.data() + 2 * i + 2, (*key)[i], 16);
-    if (ec != std::errc() || ptr != hex.data() + 2 * i + 2) return false;
-  }
-  return true;
-}
-
 Status LoadAuth(const nlohmann::json& auth, const std::string& where, AccessOptions* out) {
   if (!auth.is_object()) return Status::InvalidArgument(where + ": not a JSON object");
   Status s =
@@ -189,7 +179,7 @@ Status LoadBuckets(const nlohmann::json& list, const std::string& where,
     if (s.ok()) s = ReadKey(b, "owner", at, &owner);
     if (s.ok()) s = ReadKey(b, "public", at, &d.is_public);
     if (!s.ok()) return s;
-    if (!ParseHexKey(owner, &d.owner)) {
+    if (!ParseHex(owner, d.owner)) {
       std::string message = at;
       message.append(": owner '")
           .append(owner)

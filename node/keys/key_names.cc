@@ -57,12 +57,7 @@ bool ParseUser(std::string_view text, std::optional<PublicKey>* user) {
     return true;
   }
   PublicKey key{};
-  if (text.size() != 2 * key.size()) return false;
-  for (size_t i = 0; i < key.size(); ++i) {
-    const auto [ptr, ec] =
-        std::from_chars(text.data() + 2 * i, text.data() + 2 * i + 2, key[i], 16);
-    if (ec != std::errc() || ptr != text.data() + 2 * i + 2) return false;
-  }
+  if (!ParseHex(text, key)) return false;
   *user = key;
   return true;
 }

@@ -31,11 +31,7 @@ std::span<const uint8_t> Bytes(std::string_view s) {
 
 std::optional<PublicKey> ParseKey(std::string_view hex) {
   PublicKey key{};
-  if (hex.size() != key.size() * 2) return std::nullopt;
-  for (size_t i = 0; i < key.size(); ++i) {
-    const auto [ptr, ec] = std::from_chars(hex.data() + 2 * i, hex.data() + 2 * i + 2, key[i], 16);
-    if (ec != std::errc() || ptr != hex.data() + 2 * i + 2) return std::nullopt;
-  }
+  if (!ParseHex(hex, key)) return std::nullopt;
   return key;
 }
 

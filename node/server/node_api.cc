@@ -59,13 +59,7 @@ std::optional<uint64_t> ParseU64(std::string_view text) {
 
 std::optional<PublicKey> ParseUser(std::string_view hex) {
   PublicKey key{};
-  if (hex.size() != key.size() * 2) return std::nullopt;
-  for (size_t i = 0; i < key.size(); ++i) {
-    uint8_t byte = 0;
-    const auto [ptr, ec] = std::from_chars(hex.data() + 2 * i, hex.data() + 2 * i + 2, byte, 16);
-    if (ec != std::errc() || ptr != hex.data() + 2 * i + 2) return std::nullopt;
-    key[i] = byte;
-  }
+  if (!ParseHex(hex, key)) return std::nullopt;
   return key;
 }
 
@@ -153,16 +147,6 @@ std::optional<Cid> PathCid(const RouteParams& params, Response* error) {
   return *cid;
 }
 
-// `hex` (lower or upper case) into exactly out.size() bytes.
-bool ParseHexInto(std::string_view hex, std::span<uint8_t> out) {
-  if (hex.size() != out.size() * 2) return false;
-  for (size_t i = 0; i < out.size(); ++i) {
-    const auto [ptr, ec] = std::from_chars(hex.data() + 2 * i, hex.data() + 2 * i + 2, out[i], 16);
-    if (ec != std::errc() || ptr != hex.data() + 2 * i + 2) return false;
-  }
-  return true;
-}
-
 // The JSON form of an event (what GET /v1/events/{cid} answers with Accept: application/json)
 // back to its canonical bytes. Every field is checked; "cid", when present, must be the CID of
 // the result. Errors are InvalidArgument "event JSON: ...".
@@ -181,7 +165,7 @@ Result<std::string> EventBytesFromJson(const Json& j) {
     return bad("bucket: want a number");
   e.bucket = j["bucket"];
   if (!j.contains("user") || !j["user"].is_string() ||
-      !ParseHexInto(j["user"].get<std::string>(), e.user)) {
+      !ParseHex(j["user"].get<std::string>(), e.user)) {
     return bad("user: want 64 hex digits");
   }
   for (const char* key : {"id", "type"}) {
@@ -200,7 +184,7 @@ Result<std::string> EventBytesFromJson(const Json& j) {
     e.prev = *prev;
   }
   if (!j.contains("signature") || !j["signature"].is_string() ||
-      !ParseHexInto(j["signature"].get<std::string>(), e.signature)) {
+      !ParseHex(j["signature"].get<std::string>(), e.signature)) {
     return bad("signature: want 128 hex digits");
   }
   if (!j.contains("scopes") || !j["scopes"].is_array()) return bad("scopes: want an array");
@@ -224,7 +208,7 @@ Result<std::string> EventBytesFromJson(const Json& j) {
     if (scope.sealed) {
       if (!sj.contains("key_version") || !sj["key_version"].is_number_unsigned() ||
           sj["key_version"].get<uint64_t>() > UINT32_MAX || !sj.contains("nonce") ||
-          !sj["nonce"].is_string() || !ParseHexInto(sj["nonce"].get<std::string>(), scope.nonce)) {
+          !sj["nonce"].is_string() || !ParseHex(sj["nonce"].get<std::string>(), scope.nonce)) {
         return bad("scope " + scope.name + ": a sealed scope has key_version and nonce (hex)");
       }
       scope.key_version = sj["key_version"];
@@ -235,7 +219,7 @@ Result<std::string> EventBytesFromJson(const Json& j) {
     const Json& b = j["batch"];
     BatchProof proof;
     if (!b.is_object() || !b.contains("root") || !b["root"].is_string() ||
-        !ParseHexInto(b["root"].get<std::string>(), proof.root) || !b.contains("size") ||
+        !ParseHex(b["root"].get<std::string>(), proof.root) || !b.contains("size") ||
         !b["size"].is_number_unsigned() || !b.contains("index") ||
         !b["index"].is_number_unsigned() || !b.contains("path") || !b["path"].is_array()) {
       return bad("batch: want {root (hex), size, index, path [hex]}");
@@ -244,7 +228,7 @@ Result<std::string> EventBytesFromJson(const Json& j) {
     proof.index = b["index"];
     for (const Json& h : b["path"]) {
       Hash32 hash{};
-      if (!h.is_string() || !ParseHexInto(h.get<std::string>(), hash)) {
+      if (!h.is_string() || !ParseHex(h.get<std::string>(), hash)) {
         return bad("batch: path: want 64 hex digits per hash");
       }
       proof.path.push_back(hash);

@@ -23,16 +23,6 @@ namespace {
 constexpr uint64_t kPublicBucket = 7;
 constexpr uint64_t kPrivateBucket = 8;
 
-uint64_t NowMs() {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   std::chrono::system_clock::now().time_since_epoch())
-                                   .count());
-}
-
-std::span<const uint8_t> AsBytes(std::string_view s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
-
 // The headers of a request signed by `key` at `time_ms`, carrying `token` if not empty.
 std::vector<std::string> SignedHeaders(const KeyPair& key, const std::string& token,
                                        const std::string& method, const std::string& target,

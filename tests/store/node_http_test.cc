@@ -473,16 +473,9 @@ std::string CidOf(const std::string& event) {
       .ToString();
 }
 
-std::span<const uint8_t> AsBytes(const std::string& s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
-
 Hash32 HashFromHex(const std::string& hex) {
   Hash32 h{};
-  EXPECT_EQ(hex.size(), 64u) << hex;
-  for (size_t i = 0; i < h.size() && 2 * i + 1 < hex.size(); ++i) {
-    h[i] = static_cast<uint8_t>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
-  }
+  EXPECT_TRUE(ParseHex(hex, h)) << hex;
   return h;
 }
 

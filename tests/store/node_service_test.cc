@@ -22,16 +22,6 @@
 namespace ddc::test {
 namespace {
 
-uint64_t NowMs() {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   std::chrono::system_clock::now().time_since_epoch())
-                                   .count());
-}
-
-std::span<const uint8_t> AsBytes(std::string_view s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
-
 std::string Code(const HttpResponse& r) {
   const Json j = r.json();
   return j.is_object() && j.contains("error") ? j["error"].value("code", "") : "";
