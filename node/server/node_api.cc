@@ -784,22 +784,41 @@ Response JournalConsistency(Store* store, const RouteParams& params) {
                                          {"proof", HashesJson(*proof)}});
 }
 
-// 415 unless the body is sent as CBOR; `what` names the body in the message.
-std::optional<Response> RequireCbor(const Request& request, std::string_view what) {
+// The signed record a request carries: its CBOR body, or from application/json the base64 of
+// that CBOR under `json_key` (the key the GET routes answer it under), alone. Else the error
+// response (415 for another content type, 400 for another JSON shape); `what` names the record.
+std::optional<Response> SignedRecordBody(const Request& request, std::string_view what,
+                                         const char* json_key, std::string* bytes) {
   const std::string type = MediaType(request);
   if (std::find(std::begin(kCborTypes), std::end(kCborTypes), type) != std::end(kCborTypes)) {
+    *bytes = request.body();
     return std::nullopt;
+  }
+  if (type == "application/json") {
+    const Json j = Json::parse(request.body(), nullptr, /*allow_exceptions=*/false);
+    if (j.is_object() && j.size() == 1 && j.contains(json_key) && j[json_key].is_string()) {
+      Result<std::vector<uint8_t>> decoded = timeline::Base64Decode(j[json_key].get<std::string>());
+      if (decoded.ok()) {
+        bytes->assign(decoded->begin(), decoded->end());
+        return std::nullopt;
+      }
+    }
+    return BadRequest("bad_body", std::string(what) + " as JSON is {\"" + json_key +
+                                      "\": the base64 of its signed CBOR bytes} and nothing else");
   }
   return ErrorResponse(http::status::unsupported_media_type, "unsupported_media_type",
                        std::string(what) +
-                           " is posted as application/cbor or application/vnd.ipld.dag-cbor, "
-                           "not '" +
+                           " is posted as application/cbor, application/vnd.ipld.dag-cbor or "
+                           "application/json, not '" +
                            type + "'");
 }
 
 Response Erase(Store* store, const Request& request) {
-  if (std::optional<Response> error = RequireCbor(request, "a tombstone")) return *error;
-  Result<EraseResult> erased = store->Erase(std::string_view(request.body()));
+  std::string bytes;
+  if (std::optional<Response> error = SignedRecordBody(request, "a tombstone", "bytes", &bytes)) {
+    return *error;
+  }
+  Result<EraseResult> erased = store->Erase(std::string_view(bytes));
   if (!erased.ok()) return StatusResponse(erased.status());
   return JsonResponse(http::status::ok, {{"tombstone", erased->tombstone.ToString()},
                                          {"events_erased", erased->events_erased},
@@ -809,8 +828,11 @@ Response Erase(Store* store, const Request& request) {
 }
 
 Response PutGrant(Store* store, const Request& request) {
-  if (std::optional<Response> error = RequireCbor(request, "a grant")) return *error;
-  Result<Cid> cid = store->PutGrant(std::string_view(request.body()));
+  std::string bytes;
+  if (std::optional<Response> error = SignedRecordBody(request, "a grant", "bytes", &bytes)) {
+    return *error;
+  }
+  Result<Cid> cid = store->PutGrant(std::string_view(bytes));
   if (!cid.ok()) return StatusResponse(cid.status());
   return JsonResponse(http::status::created, {{"cid", cid->ToString()}});
 }
@@ -834,8 +856,11 @@ Response PutName(Store* store, const Request& request, const RouteParams& params
   Response error;
   const std::optional<uint64_t> bucket = PathBucket(params, &error);
   if (!bucket) return error;
-  if (std::optional<Response> bad = RequireCbor(request, "a name record")) return *bad;
-  Result<NameRecord> record = DecodeName(Bytes(request.body()));
+  std::string bytes;
+  if (std::optional<Response> bad = SignedRecordBody(request, "a name record", "record", &bytes)) {
+    return *bad;
+  }
+  Result<NameRecord> record = DecodeName(Bytes(bytes));
   if (!record.ok()) return StatusResponse(record.status());
   if (record->bucket != *bucket || record->name != params.Path("name")) {
     return BadRequest("name_mismatch", "the record is for name '" + record->name + "' of bucket " +
@@ -843,7 +868,7 @@ Response PutName(Store* store, const Request& request, const RouteParams& params
                                            params.Path("name") + "' of bucket " +
                                            std::to_string(*bucket) + " of the path");
   }
-  Result<PutNameResult> put = store->PutName(std::string_view(request.body()));
+  Result<PutNameResult> put = store->PutName(std::string_view(bytes));
   if (!put.ok()) return StatusResponse(put.status());
   Result<StoredName> stored = store->GetName(*bucket, record->name);
   if (!stored.ok()) return StatusResponse(stored.status());

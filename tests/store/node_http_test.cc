@@ -708,12 +708,22 @@ TEST_F(NodeHttpTest, ErasesEventsAndAnswers410) {
   EXPECT_EQ(r.json()["error"]["code"], "permission_denied");
   EXPECT_EQ(Call(port_, "GET", "/v1/events/" + cid.ToString()).status, 200);
   r = Call(port_, "POST", "/v1/erase", EncodedTombstone(7, alice_, cid, alice_),
-           {"Content-Type: application/json"});
+           {"Content-Type: text/plain"});
   EXPECT_EQ(r.status, 415);
   EXPECT_EQ(PostCbor(port_, "/v1/erase", "garbage").status, 400);
+  // As JSON: {"bytes": base64} and nothing else.
+  const std::vector<std::string> json = {"Content-Type: application/json"};
+  EXPECT_EQ(Call(port_, "POST", "/v1/erase", EncodedTombstone(7, alice_, cid, alice_), json).status,
+            400);
+  EXPECT_EQ(Call(port_, "POST", "/v1/erase", R"({"bytes":"!!"})", json).status, 400);
 
   const std::string tombstone = EncodedTombstone(7, alice_, cid, alice_);
-  r = PostCbor(port_, "/v1/erase", tombstone);
+  const Json as_json = {{"bytes", timeline::Base64Encode(AsBytes(tombstone))}};
+  EXPECT_EQ(
+      Call(port_, "POST", "/v1/erase", Json{{"bytes", as_json["bytes"]}, {"x", 1}}.dump(), json)
+          .status,
+      400);
+  r = Call(port_, "POST", "/v1/erase", as_json.dump(), json);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json()["tombstone"], TombstoneCid(AsBytes(tombstone)).ToString());
   EXPECT_EQ(r.json()["events_erased"], 1);
@@ -760,6 +770,12 @@ TEST_F(NodeHttpTest, StoresAndListsGrants) {
   r = PostCbor(port_, "/v1/grants", *EncodeGrant(*forged));
   EXPECT_EQ(r.status, 403) << r.body;
   EXPECT_EQ(PostCbor(port_, "/v1/grants", "garbage").status, 400);
+  // The same grant as JSON ({"bytes": base64}, as GET answers it) is the same record.
+  r = Call(port_, "POST", "/v1/grants",
+           Json{{"bytes", timeline::Base64Encode(AsBytes(*bytes))}}.dump(),
+           {"Content-Type: application/json"});
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json()["cid"], GrantCid(AsBytes(*bytes)).ToString());
 
   r = Call(port_, "GET", "/v1/grants?grantee=" + Hex(grantee.public_key));
   ASSERT_EQ(r.status, 200) << r.body;

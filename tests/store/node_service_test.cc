@@ -116,6 +116,11 @@ TEST_F(NodeServiceTest, SignedNamesAreServedWithTheirTtl) {
   EXPECT_EQ(Code(r), "name_mismatch");
   EXPECT_EQ(Call(port_, "PUT", path, "junk", {"Content-Type: application/cbor"}).status, 400);
   EXPECT_EQ(Call(port_, "PUT", path, first, {"Content-Type: text/plain"}).status, 415);
+  // As JSON, {"record": base64}: the same record, already current.
+  r = Call(port_, "PUT", path, Json{{"record", timeline::Base64Encode(AsBytes(first))}}.dump(),
+           {"Content-Type: application/json"});
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["existed"], true);
   // A newer record wins.
   ASSERT_EQ(Call(port_, "PUT", path, NameRecordBytes(7, "site/home", other, 2, owner_),
                  {"Content-Type: application/cbor"})
