@@ -69,8 +69,8 @@ export function startNode (dataDir, extraArgs = []) {
   })
 }
 
-function run (binary, args, input) {
-  const r = spawnSync(binary, args, { input, encoding: 'utf8' })
+export function run (binary, args, { input, env } = {}) {
+  const r = spawnSync(binary, args, { input, env: env ?? process.env, encoding: 'utf8' })
   if (r.status !== 0) {
     throw new Error(`${path.basename(binary)} ${args.join(' ')} exited ${r.status}: ${r.stderr}`)
   }
@@ -97,8 +97,10 @@ export function makeUser (dir, name) {
 // Makes one event with `ddc event make` and posts it to the node. `publicScopes` and
 // `sealedScopes` map scope names to JSON values; sealed ones are sealed by ddc-crypto-tool
 // under the user's master key, key version 1 (what `ddc event make --sealed` records), no
-// compression. Returns the event's CID.
-export async function putEvent (node, dir, user, { bucket, id, type, time, prev, publicScopes = {}, sealedScopes = {} }) {
+// compression. Returns the event's CID. With `as` ({name, env}: a keystore key and the
+// environment that opens the keystore), `ddc --node URL --as NAME event put` appends it with
+// credentials (a node with access control on); without, a plain POST does.
+export async function putEvent (node, dir, user, { bucket, id, type, time, prev, publicScopes = {}, sealedScopes = {}, as }) {
   const cli = requireEnv('DDC_CLI')
   const tool = requireEnv('DDC_CRYPTO_TOOL')
   const args = ['event', 'make', '--key', user.keyFile, '--bucket', String(bucket), '--id', id,
@@ -122,6 +124,11 @@ export async function putEvent (node, dir, user, { bucket, id, type, time, prev,
   }
   const out = path.join(dir, `${id}.cbor`)
   run(cli, [...args, '-o', out])
+  if (as) {
+    // "<cid> position <p> journal <j>".
+    const line = run(cli, ['--node', node.url, '--as', as.name, 'event', 'put', out], { env: as.env }).stdout
+    return line.trim().split(' ')[0]
+  }
   const put = await post(`${node.url}/v1/buckets/${bucket}/events`, fs.readFileSync(out),
     'application/cbor')
   return put.cid

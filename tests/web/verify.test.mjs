@@ -7,12 +7,15 @@
 //   - scopes ddc-crypto-tool seals under random keys, names, versions and events, which the
 //     viewer must open, and must refuse with any other key or any changed label;
 //   - zstd scope containers (stored-block frames built here) and what the reader refuses;
-//   - every altered byte of a proof makes it fail.
+//   - every altered byte of a proof makes it fail;
+//   - access tokens `ddc token issue` makes decode and check in auth.js, and an altered or
+//     widened one is refused; request signatures cover the bytes FORMAT.md defines.
 // The random cases print their seed; DDC_TEST_SEED=<n> replays them.
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { test } from 'node:test'
@@ -25,6 +28,8 @@ if (!fs.existsSync(path.resolve(app, '../node_modules/@ipld/dag-cbor'))) {
 const { fromHex, toHex, toBase64 } = await import(path.join(app, 'bytes.js'))
 const verify = await import(path.join(app, 'verify.js'))
 const scopes = await import(path.join(app, 'scopes.js'))
+const auth = await import(path.join(app, 'auth.js'))
+const { blake2b } = await import(path.resolve(app, '../node_modules/@noble/hashes/blake2.js'))
 const dagCbor = await import(path.resolve(app, '../node_modules/@ipld/dag-cbor/src/index.js'))
 
 const vector = (name) => JSON.parse(fs.readFileSync(path.resolve(here, '../vectors', name), 'utf8'))
@@ -215,3 +220,67 @@ test('zstd scope containers: opened when sound, refused otherwise', () => {
   assert.throws(() => scopes.scopeJson(Buffer.from('[1]'), 0), /not a JSON object/)
   assert.throws(() => scopes.scopeJson(Uint8Array.of(0xff), 0))
 })
+
+test('access tokens from `ddc token issue` are decoded and checked; altered ones are refused', () => {
+  const cli = process.env.DDC_CLI
+  assert.ok(cli && fs.existsSync(cli), 'DDC_CLI (ctest sets it)')
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ddc-web-auth-'))
+  try {
+    const env = { ...process.env, DDC_PASSPHRASE: 'p', DDC_KEYSTORE_FAST: '1', DDC_KEYSTORE: path.join(dir, 'ks') }
+    const call = (args) => {
+      const r = spawnSync(cli, args, { env, encoding: 'utf8' })
+      assert.equal(r.status, 0, r.stderr)
+      return r.stdout.trim()
+    }
+    const owner = call(['keygen', '--sign', 'owner'])
+    const subject = call(['keygen', '--sign', 'reader'])
+    const expires = Date.now() + 3_600_000
+    const token = call(['token', 'issue', '--as', 'owner', '--bucket', '9007199254740993', '--to', subject,
+      '--ops', 'read,open', '--expires', String(expires), '--delegate'])
+    const t = auth.parseToken(token)
+    assert.equal(t.bucket, 9007199254740993n)
+    assert.equal(t.rootIssuer, owner)
+    assert.equal(t.subject, subject)
+    assert.equal(auth.opsString(t.ops), 'read,open')
+    assert.equal(t.expiresMs, BigInt(expires))
+    const other = crypto.randomBytes(32).toString('hex')
+    const delegated = call(['token', 'delegate', '--token', writeFile(dir, 'token', token), '--as', 'reader',
+      '--to', other, '--ops', 'read'])
+    const d = auth.parseToken(delegated)
+    assert.equal(d.links, 2)
+    assert.equal(d.subject, other)
+    assert.equal(auth.opsString(d.ops), 'read')
+    // Every altered byte of a link is refused.
+    const bytes = fromBase64Text(token)
+    for (let i = 0; i < bytes.length; ++i) {
+      const altered = Uint8Array.from(bytes)
+      altered[i] ^= 1
+      assert.throws(() => auth.parseToken(toBase64(altered)), undefined, `byte ${i}`)
+    }
+    // A second link by the root's issuer instead of its subject, and one that widens.
+    const [root, second] = delegated.split('.')
+    assert.throws(() => auth.parseToken(`${second}.${root}`), /is not issued by the subject|widens|expires later/)
+    assert.throws(() => auth.parseToken(`${token}.${token}`), /not issued by the subject/)
+    assert.throws(() => auth.parseToken(Array(9).fill(token).join('.')), /at most 8/)
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('request signatures cover the bytes of "Signed request, version 1"', () => {
+  const empty = new TextDecoder().decode(auth.requestSigningBytes('GET', '/v1/buckets/7/users', 1700000000000, null))
+  assert.match(empty, /^ddc-request-v1\nGET\n\/v1\/buckets\/7\/users\n1700000000000\n0e5751c0[0-9a-f]{49}12fe3a8$/)
+  const body = new TextDecoder().decode(auth.requestSigningBytes('POST', '/x?a=1', 5, new TextEncoder().encode('abc')))
+  assert.equal(body.split('\n').at(-1), toHex(blake2b(new TextEncoder().encode('abc'), { dkLen: 32 })))
+  assert.deepEqual(auth.signedHeaders('GET', '/v1/node'), {}, 'no headers without credentials')
+})
+
+function writeFile (dir, name, text) {
+  const file = path.join(dir, name)
+  fs.writeFileSync(file, text)
+  return file
+}
+
+function fromBase64Text (text) {
+  return Uint8Array.from(Buffer.from(text, 'base64'))
+}

@@ -1,5 +1,7 @@
 // The DDC API calls of the data viewer (docs/node.md). Same origin only: the page is served
-// by the node it shows, and its Content-Security-Policy allows no other.
+// by the node it shows, and its Content-Security-Policy allows no other. With credentials
+// (auth.js) every request is signed; without, the viewer reads what anyone may read.
+import { credentials, signedHeaders } from './auth.js'
 
 export class ApiError extends Error {
   constructor (status, code, message) {
@@ -16,22 +18,35 @@ async function failure (response) {
     const body = await response.json()
     if (body.error) ({ code, message } = body.error)
   } catch {}
+  const error = new ApiError(response.status, code, message)
   if (response.status === 401 || response.status === 403) {
-    message += ' (this node controls access: the viewer shows public buckets only)'
+    error.hint = credentials()
+      ? 'The credentials in use do not allow this: check the token under Credentials, or paste another.'
+      : 'This node controls access: paste an access token and its key under Credentials to read a private bucket.'
   }
-  return new ApiError(response.status, code, message)
+  return error
+}
+
+async function get (path, accept) {
+  // The target as the browser sends it (path and query), which is what the signature covers.
+  const url = new URL(path, location.origin)
+  const auth = signedHeaders('GET', url.pathname + url.search)
+  const signed = Object.keys(auth).length > 0
+  // A signed answer may be private: keep it out of the HTTP cache.
+  const response = await fetch(url.pathname + url.search, {
+    headers: { Accept: accept, ...auth },
+    cache: signed ? 'no-store' : 'default'
+  })
+  if (!response.ok) throw await failure(response)
+  return response
 }
 
 export async function getJson (path) {
-  const response = await fetch(path, { headers: { Accept: 'application/json' } })
-  if (!response.ok) throw await failure(response)
-  return response.json()
+  return (await get(path, 'application/json')).json()
 }
 
 export async function getBytes (path) {
-  const response = await fetch(path, { headers: { Accept: 'application/vnd.ipld.dag-cbor' } })
-  if (!response.ok) throw await failure(response)
-  return new Uint8Array(await response.arrayBuffer())
+  return new Uint8Array(await (await get(path, 'application/vnd.ipld.dag-cbor')).arrayBuffer())
 }
 
 const segment = encodeURIComponent

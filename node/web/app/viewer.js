@@ -2,9 +2,12 @@
 // in this browser (verify.js) and sealed scopes opened here with a key the user pastes
 // (scopes.js). Navigation lives in the URL fragment (#/b/BUCKET/u/USER/e/CID), so links,
 // the back button and reloads work. Keys never enter the URL, a request or storage.
+// Private buckets are read with credentials pasted under "Credentials" (auth.js): an access
+// token and its subject's seed, with which every request is signed.
 //
 // Everything from the node is shown through textContent, never parsed as HTML.
 import { api } from './api.js'
+import { credentials, forget, isoTime, opsString, useCredentials } from './auth.js'
 import { fromHex, toHex } from './bytes.js'
 import { deriveScopeKey, openScope, scopeJson } from './scopes.js'
 import { cidOf, decodeEvent, verifyEventProof, verifyEventSignature } from './verify.js'
@@ -51,8 +54,10 @@ function badge (state, text) {
   return h('span', { className: `badge badge-${state}` }, h('span', { 'aria-hidden': 'true' }, icon), ' ', text)
 }
 
+// An error, and for a 401/403 of the node the hint about credentials (api.js).
 function errorBox (error) {
-  return h('p', { className: 'error', role: 'alert' }, error.message || String(error))
+  return h('p', { className: 'error', role: 'alert' }, error.message || String(error),
+    error.hint ? h('span', { className: 'hint small' }, error.hint) : null)
 }
 
 // A JSON value as an indented, coloured tree of spans.
@@ -388,6 +393,79 @@ async function showEvent (bucket, user, cid) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Credentials: checked in this page before they are used (auth.js), then every view reloads.
+
+let expiryTimer = null
+
+function showCredentials (error = null) {
+  const status = $('cred-status')
+  const token = credentials()
+  $('cred-forget').disabled = token === null && !$('cred-token').value && !$('cred-seed').value
+  const parts = []
+  if (error) parts.push(h('p', { className: 'error', role: 'alert', id: 'cred-error' }, error))
+  if (token) {
+    const expired = BigInt(Date.now()) >= token.expiresMs
+    parts.push(h('div', { className: 'cred-summary', id: 'cred-summary' },
+      h('strong', {}, 'Requests are signed with this token'),
+      h('dl', {},
+        h('dt', {}, 'Bucket'), h('dd', { 'data-field': 'bucket' }, String(token.bucket)),
+        h('dt', {}, 'Operations'), h('dd', { 'data-field': 'ops' }, opsString(token.ops)),
+        h('dt', {}, 'Expires'), h('dd', { 'data-field': 'expires' }, isoTime(token.expiresMs)),
+        h('dt', {}, 'Subject'), h('dd', { className: 'mono', title: token.subject }, short(token.subject, 8)),
+        h('dt', {}, 'Links'), h('dd', {}, String(token.links)))))
+    if (expired) {
+      parts.push(h('p', { className: 'error', role: 'alert', id: 'cred-expired' },
+        `The token expired at ${isoTime(token.expiresMs)}: the node refuses it now. Paste a new one.`))
+    }
+    if (state.bucket !== null && state.bucket !== String(token.bucket)) {
+      parts.push(h('p', { className: 'error', role: 'alert', id: 'cred-bucket' },
+        `This token is for bucket ${token.bucket}, not bucket ${state.bucket} that is shown: ` +
+        `bucket ${state.bucket} shows only if it is public.`))
+    }
+  }
+  status.replaceChildren(...parts)
+}
+
+// Every view again, as the credentials changed.
+function reload () {
+  state.usersOf = null
+  state.timelineOf = null
+  delete $('event').dataset.cid
+  route()
+}
+
+$('cred-form').addEventListener('submit', (event) => {
+  event.preventDefault()
+  const seed = $('cred-seed')
+  try {
+    const token = useCredentials($('cred-token').value, seed.value)
+    seed.value = ''
+    clearTimeout(expiryTimer)
+    const left = Number(token.expiresMs - BigInt(Date.now()))
+    if (left < 2 ** 31) expiryTimer = setTimeout(() => showCredentials(), left + 1)
+  } catch (e) {
+    showCredentials(`Not used: ${e.message}`)
+    return
+  }
+  showCredentials()
+  reload()
+})
+
+$('cred-forget').addEventListener('click', () => {
+  const had = credentials() !== null
+  forget()
+  clearTimeout(expiryTimer)
+  $('cred-seed').value = ''
+  $('cred-token').value = ''
+  showCredentials()
+  $('cred-status').replaceChildren(h('p', { className: 'muted' }, 'Credentials forgotten: requests are no longer signed.'))
+  $('cred-token').focus()
+  if (had) reload()
+})
+$('cred-token').addEventListener('input', () => { $('cred-forget').disabled = false })
+$('cred-seed').addEventListener('input', () => { $('cred-forget').disabled = false })
+
+// ---------------------------------------------------------------------------------------------
 
 function markCurrent () {
   for (const a of document.querySelectorAll('[data-bucket]')) {
@@ -404,6 +482,7 @@ function markCurrent () {
 function route () {
   const { bucket = null, user = null, cid = null } = parseFragment()
   Object.assign(state, { bucket, user, cid })
+  if (credentials()) showCredentials()
   showUsers(bucket)
   showTimeline(bucket, user)
   showEvent(bucket, user, cid)
