@@ -45,7 +45,7 @@
 //                  [--skip-rocksdb-open] [--stores ddc,rocksdb,lmdb] [--threads T]
 //                  [--events N] [--append-batch N] [--sign-batch N] [--proof-events N]
 //                  [--proof-ops N] [--out FILE] [--http-connections C] [--http-batch N]
-//                  [--http-events N] [--http-server-threads T] [WORKLOADS]
+//                  [--http-events N] [--http-server-threads T] [--http-auth] [WORKLOADS]
 // A bare WORKLOADS argument is the same as --workloads WORKLOADS ("ddc-bench http").
 // Stores go to a fresh directory under DIR (default /tmp), removed at the end. The table goes to
 // stdout; with --json, one JSON object per result row goes to stdout instead (the table to
@@ -78,7 +78,7 @@ constexpr char kUsage[] =
     "                 [--skip-rocksdb-open] [--stores ddc,rocksdb,lmdb] [--threads T]\n"
     "                 [--events N] [--append-batch N] [--sign-batch N] [--proof-events N]\n"
     "                 [--proof-ops N] [--out FILE] [--http-connections C] [--http-batch N]\n"
-    "                 [--http-events N] [--http-server-threads T] [WORKLOADS]\n"
+    "                 [--http-events N] [--http-server-threads T] [--http-auth] [WORKLOADS]\n"
     "  --dir DIR            parent of the scratch directory (default /tmp); removed after\n"
     "  --n N                blobs per put workload and gets per get workload (1000000)\n"
     "  --value-bytes B      blob size of the put/get workloads (1024)\n"
@@ -108,7 +108,8 @@ constexpr char kUsage[] =
     "                       workload, and threads of its embedded baseline (16)\n"
     "  --http-batch N       events per events:batch request and embedded AppendBatch (64)\n"
     "  --http-events N      events per http append run, and GETs per GET run (50000)\n"
-    "  --http-server-threads T  the in-process node's threads; 0: one per connection (0)\n";
+    "  --http-server-threads T  the in-process node's threads; 0: one per connection (0)\n"
+    "  --http-auth              access control on: appends carry a token and a signature\n";
 
 // Workloads that need no store and are not part of RunWorkloads: each runs on its own after
 // the store workloads when selected (all are, by default). One entry per workload.
@@ -220,6 +221,8 @@ Flags ParseFlags(int argc, char** argv) {
       f.http.events = ParseCount(arg, next(), 1, 1ull << 28);
     } else if (arg == "--http-server-threads") {
       f.http.server_threads = static_cast<uint32_t>(ParseCount(arg, next(), 0, 1024));
+    } else if (arg == "--http-auth") {
+      f.http.auth = true;
     } else if (!arg.starts_with("-")) {
       workloads = arg;  // "ddc-bench http" is "ddc-bench --workloads http".
     } else {

@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -18,6 +19,7 @@
 #include <functional>
 #include <latch>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -29,9 +31,12 @@
 #include "bench/event_workloads.h"
 #include "bench/http_client.h"
 #include "bench/peer_stores.h"
+#include "ddc/auth.h"
 #include "ddc/event.h"
 #include "ddc/options.h"
 #include "ddc/store.h"
+#include "engine/timeline/base64.h"
+#include "node/server/access.h"
 #include "node/server/http_server.h"
 #include "node/server/node_api.h"
 #include "node/server/router.h"
@@ -62,10 +67,41 @@ struct Workload {
   uint64_t bytes = 0;
 };
 
-std::string PostHeader(std::string_view path, std::string_view type, size_t length) {
+// The bucket owner of --http-auth runs, and its one-link token to itself.
+KeyPair BenchOwner() {
+  std::array<uint8_t, 32> seed{};
+  seed.fill(0x0b);
+  return KeyPair::FromSeed(seed);
+}
+
+uint64_t WallMs() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
+// What a signed request carries (the token, and the time every request of a run is signed at).
+struct Credentials {
+  KeyPair key;
+  std::string token;
+  uint64_t time_ms = 0;
+};
+
+// A POST request's head; with `auth`, the Authorization, X-DDC-Time and X-DDC-Signature
+// headers over `body` too.
+std::string PostHeader(std::string_view path, std::string_view type, std::string_view body,
+                       const Credentials* auth) {
   std::string h = "POST ";
   h.append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ");
-  h.append(type).append("\r\nContent-Length: ").append(std::to_string(length)).append("\r\n\r\n");
+  h.append(type).append("\r\nContent-Length: ").append(std::to_string(body.size()));
+  if (auth != nullptr) {
+    const Signature sig = SignRequest(auth->key, "POST", path, auth->time_ms,
+                                      {reinterpret_cast<const uint8_t*>(body.data()), body.size()});
+    h.append("\r\nAuthorization: DDC ").append(auth->token);
+    h.append("\r\nX-DDC-Time: ").append(std::to_string(auth->time_ms));
+    h.append("\r\nX-DDC-Signature: ").append(timeline::Base64Encode(sig));
+  }
+  h.append("\r\n\r\n");
   return h;
 }
 
@@ -88,6 +124,16 @@ Workload MakeWorkload(const HttpBenchConfig& h) {
   w.batch_sizes.resize(streams);
   const std::string events_path = "/v1/buckets/" + std::to_string(kBenchBucket) + "/events";
   const std::string batch_path = events_path + ":batch";
+  std::optional<Credentials> credentials;
+  if (h.auth) {
+    Credentials c{BenchOwner(), "", WallMs()};
+    Result<std::string> token = IssueAuthToken(c.key, kBenchBucket, c.key.public_key, kAuthWrite,
+                                               c.time_ms + 24 * 3'600'000ull, false);
+    if (!token.ok()) Die("issue the bench token: " + token.status().ToString());
+    c.token = std::move(*token);
+    credentials = std::move(c);
+  }
+  const Credentials* auth = credentials ? &*credentials : nullptr;
   const uint32_t makers = std::max(1u, std::min(streams, std::thread::hardware_concurrency()));
   std::vector<std::thread> workers;
   for (uint32_t m = 0; m < makers; ++m) {
@@ -100,14 +146,13 @@ Workload MakeWorkload(const HttpBenchConfig& h) {
         w.streams[t] = MakeSignedEvents(spec);
         for (const std::string& e : w.streams[t]) {
           w.cids[t].push_back(EventCid({reinterpret_cast<const uint8_t*>(e.data()), e.size()}));
-          w.one[t].push_back(PostHeader(events_path, "application/cbor", e.size()) + e);
+          w.one[t].push_back(PostHeader(events_path, "application/cbor", e, auth) + e);
         }
         for (size_t b = 0; b < w.streams[t].size(); b += h.batch) {
           const size_t end = std::min(w.streams[t].size(), b + h.batch);
           std::string body;
           for (size_t i = b; i < end; ++i) AppendFrame(w.streams[t][i], &body);
-          std::string request =
-              PostHeader(batch_path, "application/x-ddc-event-batch", body.size());
+          std::string request = PostHeader(batch_path, "application/x-ddc-event-batch", body, auth);
           request += body;
           w.batches[t].push_back(std::move(request));
           w.batch_sizes[t].push_back(static_cast<uint32_t>(end - b));
@@ -447,9 +492,19 @@ double EmbeddedGets(Store* s, const Workload& w, bool as_handler, const std::str
 // 127.0.0.1 with a kernel-chosen port, over a fresh store.
 class InProcessNode {
  public:
-  InProcessNode(const std::string& dir, uint32_t threads, const std::string& phase)
+  InProcessNode(const std::string& dir, uint32_t threads, bool auth, const std::string& phase)
       : dir_(dir), phase_(phase), store_(OpenStore(dir, phase)) {
-    node::AddNodeRoutes(&router_, store_->store());
+    node::NodeServices services;
+    if (auth) {
+      buckets_ = std::move(node::BucketDirectory::Open("")).value();
+      buckets_->Declare(kBenchBucket, BenchOwner().public_key, /*is_public=*/true);
+      node::AccessOptions options;
+      options.request_window_ms = 3'600'000;  // The requests were signed before timing.
+      access_ = std::make_unique<node::AccessControl>(buckets_.get(), options);
+      services.buckets = buckets_.get();
+      services.access = access_.get();
+    }
+    node::AddNodeRoutes(&router_, store_->store(), services);
     node::ServerOptions options;
     options.host = "127.0.0.1";
     options.port = 0;
@@ -478,6 +533,8 @@ class InProcessNode {
   std::string dir_;
   std::string phase_;
   std::unique_ptr<DdcBenchStore> store_;
+  std::unique_ptr<node::BucketDirectory> buckets_;  // With access control only.
+  std::unique_ptr<node::AccessControl> access_;
   node::Router router_;
   std::unique_ptr<node::HttpServer> server_;
 };
@@ -546,14 +603,15 @@ class HttpSuite {
                                             Tag("http_embedded_append_batch", rep));
         break;
       case 2: {
-        InProcessNode node(c_.dir + "/http_node_one", ServerThreads(), Tag("http_append", rep));
+        InProcessNode node(c_.dir + "/http_node_one", ServerThreads(), h_.auth,
+                           Tag("http_append", rep));
         const ClientWork work{&w_.one, nullptr, nullptr, Expect::kCreated};
         f->http_one = DriveNode(node.port(), work, Tag("http_append", rep));
         f->http_one_stats = node.Stop(w_.events);
         break;
       }
       default: {
-        InProcessNode node(c_.dir + "/http_node_batch", ServerThreads(),
+        InProcessNode node(c_.dir + "/http_node_batch", ServerThreads(), h_.auth,
                            Tag("http_append_batch", rep));
         const ClientWork batches{&w_.batches, &w_.batch_sizes, nullptr, Expect::kBatch};
         f->http_batch = DriveNode(node.port(), batches, Tag("http_append_batch", rep));
@@ -635,7 +693,10 @@ class HttpSuite {
     }
     const RepFigures& best =
         BestRep([&](const RepFigures& r) { return pick(r).EventsPerSecond(); });
-    row.note = how + "; in-process node (Router + AddNodeRoutes + HttpServer, " +
+    row.note = how +
+               (h_.auth ? "; access control on (a token and a request signature each)"
+                        : "; access control off") +
+               "; in-process node (Router + AddNodeRoutes + HttpServer, " +
                std::to_string(ServerThreads()) + " threads) on 127.0.0.1, " +
                std::to_string(h_.connections) +
                " keep-alive connections; HTTP / embedded per repetition: " + per_run +

@@ -42,6 +42,10 @@ struct HttpBenchConfig {
   // commit, so fewer threads than connections caps how many appends share a commit (ddc-node's
   // own default is the hardware thread count; docs/node.md says to size it for the writers).
   uint32_t server_threads = 0;
+  // Access control on: the bench's bucket is registered (public, so GETs need no token) and
+  // every append carries an access token and a request signature, as ddc-node's default asks.
+  // Requests are signed before timing, so the node's window is widened to an hour.
+  bool auth = false;
 };
 
 // Runs the suite config.repeat times (the four append runs in rotating order) and adds its
