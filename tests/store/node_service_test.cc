@@ -209,9 +209,10 @@ TEST_F(NodeServiceTest, SealAndOpenWithNodeHeldKeys) {
   EXPECT_EQ(r.status, 403) << r.body;
   r = Signed(Token(8, kAuthOpen), "POST", open, by_cid, "application/json");
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(r.json()["data"], Json::parse(R"({"user":{"email":"a@b.c"},"page":"/home"})"));
-  EXPECT_EQ(r.json()["signature"], "trusted");
-  for (const Json& s : r.json()["scopes"]) EXPECT_EQ(s["outcome"], "opened") << s;
+  const Json opened = r.json();
+  EXPECT_EQ(opened["data"], Json::parse(R"({"user":{"email":"a@b.c"},"page":"/home"})"));
+  EXPECT_EQ(opened["signature"], "trusted");
+  for (const Json& s : opened["scopes"]) EXPECT_EQ(s["outcome"], "opened") << s;
 
   // An event sent as bytes is verified; one of a user the node holds no keys for stays closed.
   std::mt19937_64 rng(TestSeed());

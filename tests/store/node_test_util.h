@@ -5,10 +5,12 @@
 #define DDC_TESTS_STORE_NODE_TEST_UTIL_H_
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -180,6 +182,11 @@ class Node {
     if (pipe(fds) != 0) return;
     pid_ = fork();
     if (pid_ == 0) {
+      // The node dies with the test process (an aborted test must not leave it running), and
+      // does not hold the test's standard output open (ctest waits for that to close).
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      const int null = open("/dev/null", O_WRONLY);
+      if (null >= 0) dup2(null, STDOUT_FILENO);
       dup2(fds[1], STDERR_FILENO);
       close(fds[0]);
       close(fds[1]);
