@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/base/hex.h"
+
 namespace ddc::python {
 
 using namespace pybind11::literals;  // NOLINT(google-build-using-namespace)
@@ -183,16 +185,7 @@ void Raise(const Status& status, ErrorKind kind) {
   throw py::error_already_set();
 }
 
-std::string ToHex(std::span<const uint8_t> bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (uint8_t b : bytes) {
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 15]);
-  }
-  return out;
-}
+std::string ToHex(std::span<const uint8_t> bytes) { return Hex(bytes); }
 
 std::string_view View(const py::bytes& bytes) {
   char* data = nullptr;
@@ -212,21 +205,7 @@ void FixedBytes(py::handle value, std::span<uint8_t> out, const char* what) {
     return;
   }
   if (py::isinstance<py::str>(value)) {
-    std::string hex = py::cast<std::string>(value);
-    auto nibble = [](char c) -> int {
-      if (c >= '0' && c <= '9') return c - '0';
-      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-      return -1;
-    };
-    bool ok = hex.size() == out.size() * 2;
-    for (size_t i = 0; ok && i < out.size(); ++i) {
-      const int hi = nibble(hex[2 * i]);
-      const int lo = nibble(hex[2 * i + 1]);
-      ok = hi >= 0 && lo >= 0;
-      if (ok) out[i] = static_cast<uint8_t>(hi << 4 | lo);
-    }
-    if (!ok) {
+    if (!ParseHex(py::cast<std::string>(value), out)) {
       Raise(Status::InvalidArgument(std::string(what) + ": want " + std::to_string(out.size()) +
                                     " bytes or " + std::to_string(out.size() * 2) + " hex digits"));
     }
