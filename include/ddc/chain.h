@@ -1,0 +1,201 @@
+// The chain: the ledger of buckets, clusters, nodes, balances and deposits, and the anchors that
+// date checkpoints. docs/chain.md specifies the embedded dev chain byte for byte.
+//
+// `Chain` is the one interface the node and tools use. `OpenDevChain` opens the embedded dev
+// chain: a file-backed, deterministic chain of blocks sealed by a dev authority key, shaped like
+// a Substrate chain (SCALE, BLAKE2b-256 block hashes, version-4 signed extrinsics), produced on
+// demand, on an interval, or at once for each transaction ("instant seal").
+//
+// Thread-safe: any number of threads may call any method of a Chain.
+#ifndef DDC_CHAIN_H_
+#define DDC_CHAIN_H_
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ddc/event.h"
+#include "ddc/status.h"
+
+namespace ddc::chain {
+
+using AccountId = PublicKey;  // An ed25519 public key, as Substrate's AccountId32.
+
+inline constexpr size_t kMaxRemarkBytes = 4096;
+inline constexpr size_t kMaxNodeAddressBytes = 256;
+inline constexpr uint8_t kMaxReplicationFactor = 16;
+
+enum class NodeMode : uint8_t { kStorage = 1, kCache = 2, kFull = 3 };
+
+struct ClusterParams {
+  uint8_t replication_factor = 1;
+  uint64_t price_per_gb_stored = 0;     // Units per GiB per era.
+  uint64_t price_per_gb_delivered = 0;  // Units per GiB.
+  uint64_t price_per_put = 0;
+  uint64_t price_per_get = 0;
+  bool operator==(const ClusterParams&) const = default;
+};
+
+struct ClusterNode {
+  AccountId key{};
+  std::string address;  // Where the node listens, e.g. "127.0.0.1:8080".
+  NodeMode mode = NodeMode::kStorage;
+  bool operator==(const ClusterNode&) const = default;
+};
+
+struct ClusterInfo {
+  uint64_t id = 0;
+  AccountId manager{};
+  ClusterParams params;
+  std::vector<ClusterNode> nodes;  // Sorted by key.
+  bool operator==(const ClusterInfo&) const = default;
+};
+
+struct BucketInfo {
+  uint64_t id = 0;
+  AccountId owner{};
+  uint64_t cluster = 0;
+  bool is_public = true;
+  bool operator==(const BucketInfo&) const = default;
+};
+
+struct AccountInfo {
+  uint64_t free = 0;     // Spendable balance.
+  uint64_t deposit = 0;  // Locked to pay for the account's buckets.
+  uint32_t nonce = 0;    // Signed extrinsics applied so far.
+  bool operator==(const AccountInfo&) const = default;
+};
+
+struct BlockRef {
+  uint64_t number = 0;
+  Hash32 hash{};
+  uint64_t time_ms = 0;  // The block's Timestamp.set, Unix milliseconds.
+  bool operator==(const BlockRef&) const = default;
+};
+
+struct ChainInfo {
+  std::string name;  // "ddc-dev" for the dev chain.
+  Hash32 genesis_hash{};
+  BlockRef best;  // The newest produced (and, on the dev chain, final) block.
+  uint32_t spec_version = 0;
+  uint32_t transaction_version = 0;
+  PublicKey authority{};  // The key sealing dev-chain blocks.
+  uint64_t anchors = 0;
+};
+
+// A transaction included in a block.
+struct Receipt {
+  BlockRef block;
+  uint32_t index = 0;  // Position of the extrinsic in its block.
+  Hash32 hash{};       // BLAKE2b-256 of the extrinsic bytes.
+};
+
+// Where a checkpoint was anchored.
+struct AnchorInfo {
+  Receipt receipt;
+  AccountId submitter{};
+  Hash32 remark_hash{};  // BLAKE2b-256 of the anchored bytes.
+};
+
+// Everything needed to check an anchor without the chain (docs/chain.md, "Anchors").
+struct AnchorProof {
+  std::string header;     // The sealed block header (SCALE).
+  uint32_t count = 0;     // Extrinsics in the block.
+  std::string extrinsic;  // The anchoring extrinsic, length-prefixed.
+  uint32_t index = 0;
+  std::vector<Hash32> path;    // Its RFC 9162 inclusion path in the extrinsics root.
+  std::string time_extrinsic;  // The block's Timestamp.set inherent (index 0).
+  std::vector<Hash32> time_path;
+};
+
+// A genesis account and what it starts with.
+struct GenesisAccount {
+  AccountId account{};
+  uint64_t free = 0;
+};
+
+struct Genesis {
+  std::vector<GenesisAccount> accounts;
+  // Created by their managers/owners in block 0 (which must be genesis accounts).
+  std::vector<ClusterInfo> clusters;
+  std::vector<BucketInfo> buckets;
+  uint64_t time_ms = 0;  // Block 0's timestamp; 0 means the time of creation.
+};
+
+enum class BlockProduction : uint8_t {
+  kInstant,   // Each accepted transaction is sealed in its own block before Submit returns.
+  kInterval,  // A block every `block_interval_ms` when transactions wait (and on demand).
+  kManual,    // Only ProduceBlock makes blocks (tests).
+};
+
+struct DevChainOptions {
+  std::string dir;  // Created if missing; genesis is written on first open.
+  Genesis genesis;  // Used only on first open.
+  BlockProduction production = BlockProduction::kInstant;
+  uint32_t block_interval_ms = 1000;
+  // Seconds a Submit waits for its block under kInterval before answering Busy.
+  uint32_t submit_timeout_ms = 30000;
+};
+
+class Chain {
+ public:
+  virtual ~Chain() = default;
+
+  virtual Result<ChainInfo> Info() = 0;
+  virtual Result<BlockRef> Block(uint64_t number) = 0;
+
+  // ---- State (as of the best block) ----
+  virtual Result<AccountInfo> Account(const AccountId& account) = 0;
+  virtual Result<BucketInfo> Bucket(uint64_t id) = 0;  // NotFound when absent.
+  virtual Result<std::vector<BucketInfo>> Buckets() = 0;
+  virtual Result<ClusterInfo> Cluster(uint64_t id) = 0;
+  virtual Result<std::vector<ClusterInfo>> Clusters() = 0;
+
+  // ---- Transactions, each signed by `signer` and returned once included ----
+  virtual Result<Receipt> Transfer(const KeyPair& signer, const AccountId& to, uint64_t amount) = 0;
+  virtual Result<Receipt> CreateCluster(const KeyPair& manager, uint64_t id,
+                                        const ClusterParams& params) = 0;
+  virtual Result<Receipt> SetClusterParams(const KeyPair& manager, uint64_t id,
+                                           const ClusterParams& params) = 0;
+  virtual Result<Receipt> AddNode(const KeyPair& manager, uint64_t cluster,
+                                  const ClusterNode& node) = 0;
+  virtual Result<Receipt> RemoveNode(const KeyPair& manager, uint64_t cluster,
+                                     const AccountId& node) = 0;
+  virtual Result<Receipt> CreateBucket(const KeyPair& owner, uint64_t id, uint64_t cluster,
+                                       bool is_public) = 0;
+  virtual Result<Receipt> SetBucketPublic(const KeyPair& owner, uint64_t id, bool is_public) = 0;
+  virtual Result<Receipt> RemoveBucket(const KeyPair& owner, uint64_t id) = 0;
+  virtual Result<Receipt> Deposit(const KeyPair& account, uint64_t amount) = 0;
+  virtual Result<Receipt> Withdraw(const KeyPair& account, uint64_t amount) = 0;
+
+  // ---- Anchors ----
+  // Anchors `checkpoint` (a signed checkpoint note, 1..kMaxRemarkBytes) as
+  // System.remark_with_event signed by `node_key`.
+  virtual Result<AnchorInfo> Anchor(const KeyPair& node_key, std::string_view checkpoint) = 0;
+  // The first anchor of exactly these bytes; NotFound when never anchored.
+  virtual Result<AnchorInfo> FindAnchor(std::string_view checkpoint) = 0;
+  virtual Result<AnchorProof> ProveAnchor(const AnchorInfo& anchor) = 0;
+  // Anchors in chain order from the `from`-th (0-based), at most `limit`.
+  virtual Result<std::vector<AnchorInfo>> Anchors(uint64_t from, size_t limit) = 0;
+
+  // Seals the waiting transactions in a block now (an empty block when none wait).
+  virtual Result<BlockRef> ProduceBlock() = 0;
+  // Stops block production; later calls fail.
+  virtual Status Close() = 0;
+};
+
+Result<std::unique_ptr<Chain>> OpenDevChain(const DevChainOptions& options);
+
+// Checks, with nothing but the authority's public key, that `proof` shows `checkpoint` anchored
+// by `submitter` in a block sealed by `authority`; returns that block.
+Result<BlockRef> VerifyAnchorProof(const AnchorProof& proof, std::string_view checkpoint,
+                                   const PublicKey& authority, const AccountId& submitter);
+
+}  // namespace ddc::chain
+
+#endif  // DDC_CHAIN_H_
