@@ -182,6 +182,16 @@ Status Closed(std::string_view op, const std::string& path) {
 }  // namespace
 
 struct FaultFileSystem::Impl {
+  // REQUIRES: mu not held.
+  void RunSyncHook() {
+    std::function<void()> hook;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      hook = sync_hook;
+    }
+    if (hook) hook();
+  }
+
   // Returns the injected failure for one more operation of `kind` at `where`, or OK.
   // REQUIRES: mu held.
   Status Tick(OpKind kind, const std::string& where) {
@@ -214,6 +224,7 @@ struct FaultFileSystem::Impl {
   bool IsDir(const std::string& path) const { return dirs.count(path) != 0; }
 
   mutable std::mutex mu;
+  std::function<void()> sync_hook;  // Guarded by mu.
 
   // Guarded by mu.
   std::map<std::string, std::shared_ptr<Node>> files;          // The namespace now.
@@ -256,6 +267,7 @@ class FaultFile final : public File {
   }
 
   Status WriteAndSync(uint64_t offset, std::span<const uint8_t> data) override {
+    impl_->RunSyncHook();
     std::lock_guard<std::mutex> lock(impl_->mu);
     Status s = WriteLocked("write", offset, data);
     if (!s.ok()) return s;
@@ -263,6 +275,7 @@ class FaultFile final : public File {
   }
 
   Status Sync() override {
+    impl_->RunSyncHook();
     std::lock_guard<std::mutex> lock(impl_->mu);
     return SyncLocked();
   }
@@ -534,6 +547,11 @@ void FaultFileSystem::ClearFaults() {
   impl_->fail_at = 0;
   impl_->fail_persistent = false;
   for (Impl::OneIn& one_in : impl_->one_in_by_kind) one_in.n = 0;
+}
+
+void FaultFileSystem::SetSyncHook(std::function<void()> hook) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  impl_->sync_hook = std::move(hook);
 }
 
 uint64_t FaultFileSystem::operation_count() const {

@@ -16,6 +16,7 @@
 #define DDC_ENGINE_IO_FAULT_FILE_SYSTEM_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -72,6 +73,10 @@ class FaultFileSystem final : public FileSystem {
   // Each operation of `kind` fails with probability 1/n (n == 0 disables), drawn from `seed`.
   void FailOneIn(OpKind kind, uint32_t n, Status::Code code, uint64_t seed);
   void ClearFaults();
+  // Called at the start of every file sync (Sync, and WriteAndSync before its write), outside
+  // the file system's lock, on the syncing thread: a test may hold a sync there to let other
+  // threads queue behind it. Empty (the default) calls nothing.
+  void SetSyncHook(std::function<void()> hook);
   // Operations counted so far (the counter FailNthOperation counts against).
   uint64_t operation_count() const;
   // Injected failures so far.

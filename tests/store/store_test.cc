@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -552,11 +553,32 @@ TEST_P(StoreTest, ConcurrentWritersAndReaders) {
   std::vector<Cid> acked_list;       // Guarded by mu.
   std::atomic<int> writers_left{kWriters};
   std::atomic<uint64_t> reads_checked{0};
+  // On the fault backend a sync costs nothing, so writers might never overlap by chance: the
+  // first sync is held until every writer has started a put, so that the ones behind it queue
+  // and must share a group.
+  std::mutex gate_mu;
+  std::condition_variable gate_cv;
+  int writers_started = 0;  // Guarded by gate_mu.
+  bool gate_used = false;   // Guarded by gate_mu.
+  if (GetParam() == Backend::kFault) {
+    fs_.SetSyncHook([&] {
+      std::unique_lock<std::mutex> lock(gate_mu);
+      if (gate_used) return;
+      gate_used = true;
+      // Bounded, so that a writer that failed early cannot hang the test.
+      gate_cv.wait_for(lock, std::chrono::seconds(20), [&] { return writers_started == kWriters; });
+    });
+  }
   std::vector<std::thread> threads;
   for (int t = 0; t < kWriters; ++t) {
     threads.emplace_back([&, t] {
       auto write = [&] {
         std::mt19937_64 rng(1000 + static_cast<uint64_t>(t));
+        {
+          std::lock_guard<std::mutex> lock(gate_mu);
+          ++writers_started;
+        }
+        gate_cv.notify_all();
         for (int i = 0; i < kPutsPerWriter; ++i) {
           std::string b = i % 8 == 0 ? common[rng() % common.size()] : test::RandomBlob(rng, 8192);
           auto cid = store->PutBlob(std::string_view(b));
@@ -604,13 +626,19 @@ TEST_P(StoreTest, ConcurrentWritersAndReaders) {
     });
   }
   for (auto& th : threads) th.join();
+  fs_.SetSyncHook(nullptr);
   if (HasFatalFailure()) return;
 
   const StoreStats s = store->Stats();
   EXPECT_EQ(s.records, acked.size());
   EXPECT_EQ(s.puts, uint64_t{kWriters} * kPutsPerWriter);
   EXPECT_EQ(s.dedup_hits, s.puts - acked.size());
-  EXPECT_LT(s.group_commits, s.puts) << "no two puts ever shared a group commit";
+  EXPECT_LE(s.group_commits, s.puts);
+  if (GetParam() == Backend::kFault) {
+    // Where the first sync was held (above); on a real file system sharing depends on how long
+    // fdatasync takes there (next to nothing on tmpfs), so it is reported below, not asserted.
+    EXPECT_LT(s.group_commits, s.puts) << "no two puts ever shared a group commit";
+  }
   EXPECT_LE(s.syncs, s.group_commits + s.segments) << "one fdatasync per group (and rollover)";
   for (const auto& [cid, bytes] : acked) {
     auto got = store->Get(cid);
