@@ -2,6 +2,7 @@
 //
 //   ddc-node [--config FILE] [--data-dir DIR] [--listen HOST:PORT] [--threads N]
 //            [--log-level error|warn|info|debug] [--auth on|off] [--limit NAME=VALUE]...
+//            [--checkpoint-interval-ms MS] [--chain dev|off] [--anchor-interval-ms MS]
 //
 // The config file is a JSON object with the keys data_dir, listen, threads, log_level,
 // limits {max_body_bytes, max_header_bytes, max_connections, request_timeout_ms,
@@ -9,7 +10,11 @@
 // buckets [{bucket, owner, public}] (buckets declared by the operator; others are registered
 // over HTTP and kept in DIR/buckets.json) and keystore {path, passphrase_file}; a key it does
 // not know is an error naming it, and checkpoint_interval_ms (default 10000; 0: only on
-// request). Flags override the file; --limit sets one key of limits.
+// request), chain {mode "dev" | "off", anchor_interval_ms (default 10000; 0: only on request)}.
+// Flags override the file; --limit sets one key of limits.
+// The chain (docs/chain.md): "dev" (the default) is the embedded dev chain in DIR/chain, created
+// on first start with the node's account, a cluster of this node and the declared buckets in its
+// genesis; the node anchors its newest checkpoint on it every anchor_interval_ms.
 // The keystore (default DIR/keys, created when missing) holds the keys of the seal and open
 // service and is shredded by erasure; it is opened when a passphrase is given (its file, or
 // $DDC_PASSPHRASE), else the node runs without one.
@@ -32,6 +37,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -50,12 +56,14 @@
 #include <string_view>
 #include <vector>
 
+#include "ddc/chain.h"
 #include "ddc/keystore.h"
 #include "ddc/options.h"
 #include "ddc/status.h"
 #include "ddc/store.h"
 #include "engine/base/hex.h"
 #include "node/server/access.h"
+#include "node/server/chain_routes.h"
 #include "node/server/http_server.h"
 #include "node/server/node_api.h"
 #include "node/server/router.h"
@@ -66,11 +74,13 @@ namespace {
 
 // Longest wait for in-flight requests at shutdown before the threads are stopped anyway.
 constexpr std::chrono::milliseconds kShutdownDrain{10'000};
+// What the node's account starts with on a new dev chain.
+constexpr uint64_t kGenesisNodeBalance = 1'000'000'000'000;
 
 constexpr char kUsage[] =
     "usage: ddc-node [--config FILE] [--data-dir DIR] [--listen HOST:PORT] [--threads N]\n"
     "                [--log-level error|warn|info|debug] [--auth on|off]\n"
-    "                [--checkpoint-interval-ms MS]\n"
+    "                [--checkpoint-interval-ms MS] [--chain dev|off] [--anchor-interval-ms MS]\n"
     "                [--limit max_body_bytes|max_header_bytes|max_connections|\n"
     "                         request_timeout_ms|idle_timeout_ms|max_batch_events=VALUE]...\n";
 
@@ -130,6 +140,9 @@ struct NodeConfig {
   uint32_t max_batch_events = kMaxBatchRequestEvents;
   // A checkpoint of the journal this often when it grew (Options::checkpoint_interval_ms).
   uint32_t checkpoint_interval_ms = 10'000;
+  std::string chain = "dev";  // "dev" or "off".
+  // The newest checkpoint is anchored on the chain this often (0: on request only).
+  uint32_t anchor_interval_ms = 10'000;
 };
 
 // Reads `key` of `object` into `out` when present; a value of the wrong type is an error.
@@ -207,7 +220,7 @@ Status LoadConfig(const std::string& path, NodeConfig* config) {
   }
   Status s = CheckKeys(j,
                        {"data_dir", "listen", "threads", "limits", "log_level", "auth", "buckets",
-                        "keystore", "checkpoint_interval_ms"},
+                        "keystore", "checkpoint_interval_ms", "chain"},
                        where);
   if (s.ok()) s = ReadKey(j, "checkpoint_interval_ms", where, &config->checkpoint_interval_ms);
   if (s.ok()) s = ReadKey(j, "data_dir", where, &config->data_dir);
@@ -225,6 +238,14 @@ Status LoadConfig(const std::string& path, NodeConfig* config) {
   }
   if (s.ok() && j.contains("buckets")) {
     s = LoadBuckets(j["buckets"], where + ": buckets", &config->buckets);
+  }
+  if (s.ok() && j.contains("chain")) {
+    const nlohmann::json& c = j["chain"];
+    const std::string cwhere = where + ": chain";
+    if (!c.is_object()) return Status::InvalidArgument(cwhere + ": not a JSON object");
+    s = CheckKeys(c, {"mode", "anchor_interval_ms"}, cwhere);
+    if (s.ok()) s = ReadKey(c, "mode", cwhere, &config->chain);
+    if (s.ok()) s = ReadKey(c, "anchor_interval_ms", cwhere, &config->anchor_interval_ms);
   }
   if (!s.ok() || !j.contains("limits")) return s;
   const nlohmann::json& limits = j["limits"];
@@ -282,6 +303,54 @@ Status SetLimit(std::string_view text, NodeConfig* config) {
                                  "request_timeout_ms, idle_timeout_ms, max_batch_events)");
 }
 
+// A flag's value as milliseconds (a decimal number up to 2^32 - 1).
+Status ParseMs(std::string_view flag, const std::string& text, uint32_t* out) {
+  char* end = nullptr;
+  const unsigned long long n = std::strtoull(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || n > UINT32_MAX ||
+      !std::isdigit(static_cast<unsigned char>(text[0]))) {
+    return Status::InvalidArgument(std::string(flag) + " '" + text +
+                                   "' is not a number of milliseconds");
+  }
+  *out = static_cast<uint32_t>(n);
+  return Status::OK();
+}
+
+// The node key (the store's node.key: a 32-byte ed25519 seed, docs/FORMAT.md), which signs
+// checkpoints and their anchors.
+Result<KeyPair> ReadNodeKey(const std::string& data_dir) {
+  const std::string path = data_dir + "/node.key";
+  std::ifstream in(path, std::ios::binary);
+  std::array<uint8_t, 33> seed{};
+  in.read(reinterpret_cast<char*>(seed.data()), seed.size());
+  if (in.gcount() != 32) return Status::Corruption(path + ": not a 32-byte key seed");
+  const KeyPair key = KeyPair::FromSeed(std::span(seed).first<32>());
+  std::fill(seed.begin(), seed.end(), 0);
+  return key;
+}
+
+// The embedded dev chain in DIR/chain; on first start its genesis gives the node's account a
+// balance, makes cluster 1 of this node (managed by the node key) and the declared buckets.
+Result<std::unique_ptr<chain::Chain>> OpenNodeChain(const NodeConfig& config,
+                                                    const KeyPair& node_key) {
+  chain::DevChainOptions options;
+  options.dir = config.data_dir + "/chain";
+  options.production = chain::BlockProduction::kInstant;
+  options.genesis.accounts.push_back({node_key.public_key, kGenesisNodeBalance});
+  chain::ClusterInfo cluster;
+  cluster.id = 1;
+  cluster.manager = node_key.public_key;
+  cluster.nodes.push_back(
+      chain::ClusterNode{node_key.public_key, config.listen, chain::NodeMode::kFull});
+  options.genesis.clusters.push_back(cluster);
+  for (const DeclaredBucket& d : config.buckets) {
+    options.genesis.buckets.push_back(chain::BucketInfo{d.bucket, d.owner, 1, d.is_public});
+  }
+  Result<std::unique_ptr<chain::Chain>> opened = chain::OpenDevChain(options);
+  if (!opened.ok()) return opened.status().WithContext("dev chain " + options.dir);
+  return opened;
+}
+
 // Splits "HOST:PORT" ("[v6]:PORT" for IPv6).
 Status ParseListen(std::string_view text, std::string* host, uint16_t* port) {
   const size_t colon = text.rfind(':');
@@ -304,7 +373,7 @@ Status ParseListen(std::string_view text, std::string* host, uint16_t* port) {
 
 struct Flags {
   std::optional<std::string> config, data_dir, listen, threads, log_level, auth,
-      checkpoint_interval;
+      checkpoint_interval, chain, anchor_interval;
   std::vector<std::string> limits;
   bool help = false;
 };
@@ -319,6 +388,8 @@ std::optional<std::string> ParseFlags(int argc, char** argv, Flags* flags) {
       {"--log-level", &flags->log_level},
       {"--auth", &flags->auth},
       {"--checkpoint-interval-ms", &flags->checkpoint_interval},
+      {"--chain", &flags->chain},
+      {"--anchor-interval-ms", &flags->anchor_interval},
   };
   for (int i = 1; i < argc; ++i) {
     const std::string_view word = argv[i];
@@ -407,14 +478,22 @@ int Run(int argc, char** argv) {
     config.auth.enabled = *flags.auth == "on";
   }
   if (flags.checkpoint_interval) {
-    char* end = nullptr;
-    const unsigned long long n = std::strtoull(flags.checkpoint_interval->c_str(), &end, 10);
-    if (flags.checkpoint_interval->empty() || *end != '\0' || n > UINT32_MAX ||
-        !std::isdigit(static_cast<unsigned char>((*flags.checkpoint_interval)[0]))) {
-      return Fail("--checkpoint-interval-ms '" + *flags.checkpoint_interval +
-                  "' is not a number of milliseconds");
+    if (Status s = ParseMs("--checkpoint-interval-ms", *flags.checkpoint_interval,
+                           &config.checkpoint_interval_ms);
+        !s.ok()) {
+      return Fail(s.message());
     }
-    config.checkpoint_interval_ms = static_cast<uint32_t>(n);
+  }
+  if (flags.anchor_interval) {
+    if (Status s =
+            ParseMs("--anchor-interval-ms", *flags.anchor_interval, &config.anchor_interval_ms);
+        !s.ok()) {
+      return Fail(s.message());
+    }
+  }
+  if (flags.chain) config.chain = *flags.chain;
+  if (config.chain != "dev" && config.chain != "off") {
+    return Fail("chain '" + config.chain + "' is not dev or off");
   }
   for (const std::string& limit : flags.limits) {
     if (Status s = SetLimit(limit, &config); !s.ok()) return Fail(s.message());
@@ -479,6 +558,18 @@ int Run(int argc, char** argv) {
   Result<std::unique_ptr<Store>> opened = Store::Open(options);
   if (!opened.ok()) return Fail(opened.status().WithContext(config.data_dir).message());
   std::unique_ptr<Store> store = std::move(*opened);
+  std::unique_ptr<chain::Chain> chain;
+  std::unique_ptr<Anchorer> anchorer;
+  if (config.chain == "dev") {
+    Result<KeyPair> node_key = ReadNodeKey(config.data_dir);
+    if (!node_key.ok()) return Fail(node_key.status().message());
+    Result<std::unique_ptr<chain::Chain>> c = OpenNodeChain(config, *node_key);
+    if (!c.ok()) return Fail(c.status().message());
+    chain = std::move(*c);
+    anchorer =
+        std::make_unique<Anchorer>(store.get(), chain.get(), *node_key, config.anchor_interval_ms,
+                                   [](std::string_view line) { Log(LogLevel::kInfo, line); });
+  }
 
   Router router;
   NodeServices services;
@@ -487,6 +578,7 @@ int Run(int argc, char** argv) {
   services.keystore = keystore->get();
   services.max_batch_events = config.max_batch_events;
   AddNodeRoutes(&router, store.get(), services);
+  AddChainRoutes(&router, store.get(), anchorer.get());
   AddWebRoutes(&router);
   HttpServer server(server_options, [&router](const Request& request) {
     Response response = router.Dispatch(request);
@@ -496,6 +588,18 @@ int Run(int argc, char** argv) {
     return response;
   });
   if (Status s = server.Start(); !s.ok()) return Fail(s.message());
+  if (anchorer) {
+    anchorer->Start();
+    Result<chain::ChainInfo> info = chain->Info();
+    if (info.ok()) {
+      Log(LogLevel::kInfo, "ddc-node: chain " + info->name + " (genesis " +
+                               Hex(std::span(info->genesis_hash).first(8)) + "..., block " +
+                               std::to_string(info->best.number) + "); anchoring every " +
+                               std::to_string(config.anchor_interval_ms) + " ms");
+    }
+  } else {
+    Log(LogLevel::kInfo, "ddc-node: no chain (--chain off): checkpoints are not anchored");
+  }
   Log(LogLevel::kInfo, access.enabled()
                            ? "ddc-node: access control on (writes and private reads need a token)"
                            : "ddc-node: access control OFF: every request is allowed");
@@ -520,6 +624,8 @@ int Run(int argc, char** argv) {
   Log(LogLevel::kInfo,
       std::string("ddc-node: ") + (signal_number == SIGINT ? "SIGINT" : "SIGTERM") + ": stopping");
   server.Stop(kShutdownDrain);
+  if (anchorer) anchorer->Stop();
+  if (chain) (void)chain->Close();
   if (Status s = store->Sync(); !s.ok()) return Fail("sync: " + s.ToString());
   if (Status s = store->Close(); !s.ok()) return Fail("close: " + s.ToString());
   Log(LogLevel::kInfo, "ddc-node: stopped");

@@ -33,11 +33,6 @@ std::span<const uint8_t> Bytes(std::string_view s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
 
-Response JsonResponse(http::status status, const Json& body) {
-  return MakeResponse(status, body.dump(-1, ' ', false, Json::error_handler_t::replace),
-                      "application/json");
-}
-
 Response BadBody(const std::string& message) {
   return ErrorResponse(http::status::bad_request, "bad_body", message);
 }

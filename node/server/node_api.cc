@@ -31,6 +31,19 @@ namespace ddc::node {
 namespace http = boost::beast::http;
 using Json = nlohmann::json;
 
+Response JsonResponse(http::status status, const Json& body) {
+  return MakeResponse(status, body.dump(-1, ' ', false, Json::error_handler_t::replace),
+                      "application/json");
+}
+
+std::optional<uint64_t> ParseU64(std::string_view text) {
+  uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end) return std::nullopt;
+  return value;
+}
+
 namespace {
 
 constexpr std::string_view kCborTypes[] = {"application/cbor", "application/vnd.ipld.dag-cbor"};
@@ -40,21 +53,8 @@ std::span<const uint8_t> Bytes(std::string_view s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
 
-Response JsonResponse(http::status status, const Json& body) {
-  return MakeResponse(status, body.dump(-1, ' ', false, Json::error_handler_t::replace),
-                      "application/json");
-}
-
 Response BadRequest(std::string_view code, std::string_view message) {
   return ErrorResponse(http::status::bad_request, code, message);
-}
-
-std::optional<uint64_t> ParseU64(std::string_view text) {
-  uint64_t value = 0;
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc() || ptr != end) return std::nullopt;
-  return value;
 }
 
 std::optional<PublicKey> ParseUser(std::string_view hex) {

@@ -8,6 +8,8 @@
 
 #include <boost/beast/http/status.hpp>
 #include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -36,6 +38,10 @@ boost::beast::http::status HttpStatusOf(const Status& status);
 std::string_view ErrorCodeOf(const Status& status);
 // ErrorResponse(HttpStatusOf(s), ErrorCodeOf(s), s.message()). REQUIRES: !status.ok().
 Response StatusResponse(const Status& status);
+// `body` as application/json (invalid UTF-8 in strings replaced, never thrown).
+Response JsonResponse(boost::beast::http::status status, const nlohmann::json& body);
+// A decimal unsigned 64-bit number and nothing else (no sign, no spaces).
+std::optional<uint64_t> ParseU64(std::string_view text);
 
 // What the routes use besides the store. Not owned; each must outlive the router.
 struct NodeServices {

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "node/server/chain_routes.h"
 #include "node/server/routes.h"
 #include "node/server/web_routes.h"
 #include "tests/store/node_test_util.h"
@@ -84,6 +85,7 @@ std::set<MethodPath> ServedRoutes() {
   };
   for (const node::RouteSpec& r : node::kNodeRoutes) add(r);
   for (const node::RouteSpec& r : node::kWebRoutes) add(r);
+  for (const node::RouteSpec& r : node::kChainRoutes) add(r);
   return routes;
 }
 

@@ -1,0 +1,211 @@
+// ddc-node on its embedded dev chain: checkpoints anchored on demand and on an interval, the
+// anchor proof served over HTTP checked with nothing but chain::VerifyAnchorProof and the keys
+// the node publishes, anchors kept across a restart, and --chain off. Waits are bounded polls;
+// no assertion depends on a sleep.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ddc/chain.h"
+#include "ddc/event.h"
+#include "engine/base/hex.h"
+#include "engine/timeline/base64.h"
+#include "tests/store/event_test_util.h"
+#include "tests/store/node_test_util.h"
+#include "tests/test_util.h"
+
+namespace ddc::test {
+namespace {
+
+std::string FromHex(const std::string& hex) {
+  std::string out(hex.size() / 2, '\0');
+  EXPECT_TRUE(ParseHex(hex, std::span(reinterpret_cast<uint8_t*>(out.data()), out.size()))) << hex;
+  return out;
+}
+
+template <size_t N>
+std::array<uint8_t, N> FixedHex(const std::string& hex) {
+  std::array<uint8_t, N> out{};
+  EXPECT_TRUE(ParseHex(hex, out)) << hex;
+  return out;
+}
+
+chain::AnchorProof ProofOf(const Json& p) {
+  chain::AnchorProof proof;
+  proof.header = FromHex(p["header"]);
+  proof.count = p["count"];
+  proof.extrinsic = FromHex(p["extrinsic"]);
+  proof.index = p["index"];
+  for (const auto& h : p["path"]) proof.path.push_back(FixedHex<32>(h));
+  proof.time_extrinsic = FromHex(p["time_extrinsic"]);
+  for (const auto& h : p["time_path"]) proof.time_path.push_back(FixedHex<32>(h));
+  return proof;
+}
+
+// The ed25519 key in a signed-note verifier key "name+keyid+base64(0x01 || key)".
+PublicKey KeyOfVerifier(const std::string& vkey) {
+  // The name holds no '+' and the key id is 8 hex digits; the base64 may hold '+'.
+  const size_t name_end = vkey.find('+');
+  const std::string b64 = vkey.substr(vkey.find('+', name_end + 1) + 1);
+  auto bytes = timeline::Base64Decode(b64);
+  EXPECT_TRUE(bytes.ok());
+  PublicKey key{};
+  if (bytes.ok() && bytes->size() == 33) std::copy(bytes->begin() + 1, bytes->end(), key.begin());
+  return key;
+}
+
+class NodeChainTest : public ::testing::Test {
+ protected:
+  void StartNode(const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args = {"--auth", "off"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    node_ = std::make_unique<Node>(dir_.Sub("data"), "", args);
+    ASSERT_NE(node_->port(), 0) << "no listening line; log:\n" << node_->log();
+    port_ = node_->port();
+  }
+
+  void AppendOne(const std::string& id) {
+    const std::string bytes = SignAndEncode(MakeEvent(rng_, 7, alice_, id, 1000), alice_);
+    ASSERT_EQ(PostEvent(port_, 7, bytes).status, 201);
+  }
+
+  TempDir dir_;
+  std::mt19937_64 rng_{TestSeed()};
+  std::unique_ptr<Node> node_;
+  uint16_t port_ = 0;
+  KeyPair alice_ = UserKey(1);
+};
+
+TEST_F(NodeChainTest, AnchorsOnDemandWithAProofAnyoneCanCheck) {
+  StartNode();
+  HttpResponse r = Call(port_, "POST", "/v1/anchors");
+  ASSERT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "no_checkpoint");
+
+  AppendOne("e1");
+  r = Call(port_, "POST", "/v1/checkpoints");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string note = r.json()["note"];
+  ASSERT_EQ(r.json()["size"], 1);
+  EXPECT_EQ(Call(port_, "GET", "/v1/checkpoints/1/anchor").json()["error"]["code"], "not_anchored");
+
+  r = Call(port_, "POST", "/v1/anchors");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const Json anchored = r.json();
+  EXPECT_EQ(anchored["checkpoint"]["note"], note);
+  r = Call(port_, "POST", "/v1/anchors");  // Already anchored: the same anchor, not a new one.
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["anchor"], anchored["anchor"]);
+
+  const Json chain_info = Call(port_, "GET", "/v1/chain").json();
+  EXPECT_EQ(chain_info["name"], "ddc-dev");
+  EXPECT_EQ(chain_info["anchors"], 1);
+  EXPECT_GE(chain_info["best"]["number"].get<uint64_t>(),
+            anchored["anchor"]["block"]["number"].get<uint64_t>());
+  // The anchor is signed by the key that signs the checkpoints.
+  const std::string verifier = Call(port_, "GET", "/v1/checkpoints").json()["verifier_key"];
+  const PublicKey node_key = KeyOfVerifier(verifier);
+  EXPECT_EQ(Hex(node_key), chain_info["node_account"]["key"]);
+  EXPECT_EQ(anchored["anchor"]["submitter"], Hex(node_key));
+
+  r = Call(port_, "GET", "/v1/checkpoints/1/anchor");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const Json a = r.json();
+  const chain::AnchorProof proof = ProofOf(a["proof"]);
+  const PublicKey authority = FixedHex<32>(chain_info["authority"]);
+  auto block = chain::VerifyAnchorProof(proof, note, authority, node_key);
+  ASSERT_TRUE(block.ok()) << block.status().ToString();
+  EXPECT_EQ(block->number, a["anchor"]["block"]["number"].get<uint64_t>());
+  EXPECT_EQ(Hex(block->hash), a["anchor"]["block"]["hash"]);
+  EXPECT_EQ(block->time_ms, a["anchor"]["block"]["time_ms"].get<uint64_t>());
+  // Another checkpoint, key or authority does not pass.
+  EXPECT_FALSE(chain::VerifyAnchorProof(proof, note + " ", authority, node_key).ok());
+  EXPECT_FALSE(chain::VerifyAnchorProof(proof, note, node_key, node_key).ok());
+  EXPECT_FALSE(chain::VerifyAnchorProof(proof, note, authority, alice_.public_key).ok());
+
+  EXPECT_EQ(Call(port_, "GET", "/v1/checkpoints/9/anchor").status, 404);
+  EXPECT_EQ(Call(port_, "GET", "/v1/checkpoints/x/anchor").status, 400);
+  EXPECT_EQ(node_->Terminate(), 0);
+}
+
+TEST_F(NodeChainTest, AnchorsSurviveARestart) {
+  StartNode();
+  AppendOne("e1");
+  ASSERT_EQ(Call(port_, "POST", "/v1/checkpoints").status, 201);
+  const HttpResponse first = Call(port_, "POST", "/v1/anchors");
+  ASSERT_EQ(first.status, 201) << first.body;
+  const Json genesis = Call(port_, "GET", "/v1/chain").json()["genesis_hash"];
+  ASSERT_EQ(node_->Terminate(), 0);
+  node_.reset();
+
+  StartNode();
+  EXPECT_EQ(Call(port_, "GET", "/v1/chain").json()["genesis_hash"], genesis);
+  const HttpResponse again = Call(port_, "GET", "/v1/checkpoints/1/anchor");
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.json()["anchor"], first.json()["anchor"]);
+  // The chain goes on from where it was.
+  AppendOne("e2");
+  ASSERT_EQ(Call(port_, "POST", "/v1/checkpoints").status, 201);
+  const HttpResponse second = Call(port_, "POST", "/v1/anchors");
+  ASSERT_EQ(second.status, 201) << second.body;
+  EXPECT_GT(second.json()["anchor"]["block"]["number"].get<uint64_t>(),
+            first.json()["anchor"]["block"]["number"].get<uint64_t>());
+  EXPECT_EQ(node_->Terminate(), 0);
+}
+
+TEST_F(NodeChainTest, AnchorsTheNewestCheckpointOnAnInterval) {
+  StartNode({"--checkpoint-interval-ms", "20", "--anchor-interval-ms", "20"});
+  AppendOne("e1");
+  // Bounded poll: the node checkpoints and anchors by itself.
+  Json info;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    info = Call(port_, "GET", "/v1/chain").json();
+    if (info.is_object() && info["anchors"].get<uint64_t>() >= 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_GE(info["anchors"].get<uint64_t>(), 1u) << node_->log();
+  const HttpResponse r = Call(port_, "GET", "/v1/checkpoints/1/anchor");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(node_->log().find("ddc-node: anchored checkpoint 1 in block"), std::string::npos)
+      << node_->log();
+  EXPECT_EQ(node_->Terminate(), 0);
+}
+
+TEST_F(NodeChainTest, WithoutAChainTheRoutesSaySo) {
+  StartNode({"--chain", "off"});
+  HttpResponse r = Call(port_, "GET", "/v1/chain");
+  EXPECT_EQ(r.status, 501);
+  EXPECT_EQ(r.json()["error"]["code"], "no_chain");
+  EXPECT_EQ(Call(port_, "POST", "/v1/anchors").status, 501);
+  EXPECT_EQ(Call(port_, "GET", "/v1/checkpoints/0/anchor").status, 501);
+  EXPECT_NE(node_->log().find("no chain (--chain off)"), std::string::npos) << node_->log();
+  EXPECT_EQ(node_->Terminate(), 0);
+}
+
+TEST_F(NodeChainTest, BadChainSettingsAreRefusedAtStart) {
+  {
+    Node bad(dir_.Sub("a"), "", {"--chain", "mainnet"});
+    EXPECT_EQ(bad.port(), 0);
+    EXPECT_NE(bad.log().find("chain 'mainnet' is not dev or off"), std::string::npos) << bad.log();
+  }
+  {
+    Node bad(dir_.Sub("b"), "", {"--anchor-interval-ms", "soon"});
+    EXPECT_EQ(bad.port(), 0);
+    EXPECT_NE(bad.log().find("--anchor-interval-ms 'soon' is not a number"), std::string::npos)
+        << bad.log();
+  }
+  {
+    Node bad(dir_.Sub("c"), R"({"chain": {"mode": "dev", "anchor_every": 5}})");
+    EXPECT_EQ(bad.port(), 0);
+    EXPECT_NE(bad.log().find("chain: unknown key 'anchor_every'"), std::string::npos) << bad.log();
+  }
+}
+
+}  // namespace
+}  // namespace ddc::test
