@@ -575,8 +575,10 @@ Result<Receipt> DevChain::Submit(const KeyPair& signer, const Call& call) {
                           std::to_string(options_.submit_timeout_ms) + " ms");
     }
   }
-  auto node = outcomes_.extract(mine);
-  return std::move(node.mapped());
+  auto it = outcomes_.find(mine);
+  Result<Receipt> out = std::move(it->second);
+  outcomes_.erase(it);
+  return out;
 }
 
 Result<AnchorProof> DevChain::ProveAnchor(const AnchorInfo& anchor) {
