@@ -2,7 +2,8 @@
 //
 //   ddc-node [--config FILE] [--data-dir DIR] [--listen HOST:PORT] [--threads N]
 //            [--log-level error|warn|info|debug] [--auth on|off] [--limit NAME=VALUE]...
-//            [--checkpoint-interval-ms MS] [--chain dev|off] [--anchor-interval-ms MS]
+//            [--checkpoint-interval-ms MS] [--chain dev|off|http://HOST:PORT]
+//            [--anchor-interval-ms MS]
 //
 // The config file is a JSON object with the keys data_dir, listen, threads, log_level,
 // limits {max_body_bytes, max_header_bytes, max_connections, request_timeout_ms,
@@ -10,11 +11,13 @@
 // buckets [{bucket, owner, public}] (buckets declared by the operator; others are registered
 // over HTTP and kept in DIR/buckets.json) and keystore {path, passphrase_file}; a key it does
 // not know is an error naming it, and checkpoint_interval_ms (default 10000; 0: only on
-// request), chain {mode "dev" | "off", anchor_interval_ms (default 10000; 0: only on request)}.
+// request), chain {mode "dev" | "off" | "http://HOST:PORT", anchor_interval_ms (default 10000;
+// 0: only on request)}.
 // Flags override the file; --limit sets one key of limits.
 // The chain (docs/chain.md): "dev" (the default) is the embedded dev chain in DIR/chain, created
 // on first start with the node's account, a cluster of this node and the declared buckets in its
-// genesis; the node anchors its newest checkpoint on it every anchor_interval_ms.
+// genesis; "http://HOST:PORT" uses the chain another ddc-node serves (its POST /rpc), so that
+// several nodes share one; the node anchors its newest checkpoint every anchor_interval_ms.
 // The keystore (default DIR/keys, created when missing) holds the keys of the seal and open
 // service and is shredded by erasure; it is opened when a passphrase is given (its file, or
 // $DDC_PASSPHRASE), else the node runs without one.
@@ -66,6 +69,7 @@
 #include "node/server/chain_routes.h"
 #include "node/server/http_server.h"
 #include "node/server/node_api.h"
+#include "node/server/remote_chain.h"
 #include "node/server/router.h"
 #include "node/server/web_routes.h"
 
@@ -80,7 +84,8 @@ constexpr uint64_t kGenesisNodeBalance = 1'000'000'000'000;
 constexpr char kUsage[] =
     "usage: ddc-node [--config FILE] [--data-dir DIR] [--listen HOST:PORT] [--threads N]\n"
     "                [--log-level error|warn|info|debug] [--auth on|off]\n"
-    "                [--checkpoint-interval-ms MS] [--chain dev|off] [--anchor-interval-ms MS]\n"
+    "                [--checkpoint-interval-ms MS] [--chain dev|off|http://HOST:PORT]\n"
+    "                [--anchor-interval-ms MS]\n"
     "                [--limit max_body_bytes|max_header_bytes|max_connections|\n"
     "                         request_timeout_ms|idle_timeout_ms|max_batch_events=VALUE]...\n";
 
@@ -140,7 +145,7 @@ struct NodeConfig {
   uint32_t max_batch_events = kMaxBatchRequestEvents;
   // A checkpoint of the journal this often when it grew (Options::checkpoint_interval_ms).
   uint32_t checkpoint_interval_ms = 10'000;
-  std::string chain = "dev";  // "dev" or "off".
+  std::string chain = "dev";  // "dev", "off" or "http://HOST:PORT" of a node serving its chain.
   // The newest checkpoint is anchored on the chain this often (0: on request only).
   uint32_t anchor_interval_ms = 10'000;
 };
@@ -492,8 +497,9 @@ int Run(int argc, char** argv) {
     }
   }
   if (flags.chain) config.chain = *flags.chain;
-  if (config.chain != "dev" && config.chain != "off") {
-    return Fail("chain '" + config.chain + "' is not dev or off");
+  if (config.chain != "dev" && config.chain != "off" && !config.chain.starts_with("http://")) {
+    return Fail("chain '" + config.chain +
+                "' is not dev, off or the http://HOST:PORT of a node serving its chain");
   }
   for (const std::string& limit : flags.limits) {
     if (Status s = SetLimit(limit, &config); !s.ok()) return Fail(s.message());
@@ -560,10 +566,11 @@ int Run(int argc, char** argv) {
   std::unique_ptr<Store> store = std::move(*opened);
   std::unique_ptr<chain::Chain> chain;
   std::unique_ptr<Anchorer> anchorer;
-  if (config.chain == "dev") {
+  if (config.chain != "off") {
     Result<KeyPair> node_key = ReadNodeKey(config.data_dir);
     if (!node_key.ok()) return Fail(node_key.status().message());
-    Result<std::unique_ptr<chain::Chain>> c = OpenNodeChain(config, *node_key);
+    Result<std::unique_ptr<chain::Chain>> c =
+        config.chain == "dev" ? OpenNodeChain(config, *node_key) : OpenRemoteChain(config.chain);
     if (!c.ok()) return Fail(c.status().message());
     chain = std::move(*c);
     anchorer =
@@ -592,7 +599,8 @@ int Run(int argc, char** argv) {
     anchorer->Start();
     Result<chain::ChainInfo> info = chain->Info();
     if (info.ok()) {
-      Log(LogLevel::kInfo, "ddc-node: chain " + info->name + " (genesis " +
+      Log(LogLevel::kInfo, "ddc-node: chain " + info->name +
+                               (config.chain == "dev" ? "" : " at " + config.chain) + " (genesis " +
                                Hex(std::span(info->genesis_hash).first(8)) + "..., block " +
                                std::to_string(info->best.number) + "); anchoring every " +
                                std::to_string(config.anchor_interval_ms) + " ms");

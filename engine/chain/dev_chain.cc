@@ -137,6 +137,51 @@ class DevChain final : public Chain {
     return blocks_[number];
   }
 
+  Result<BlockRef> BlockByHash(const Hash32& hash) override {
+    std::lock_guard lock(mu_);
+    DDC_RETURN_IF_ERROR(Usable());
+    auto it = block_by_hash_.find(hash);
+    if (it == block_by_hash_.end()) {
+      return Status::NotFound("block " + Hex(std::span(hash).first(8)) + "... is not on this chain");
+    }
+    return blocks_[it->second];
+  }
+
+  Result<RawBlock> ReadBlock(uint64_t number) override {
+    std::lock_guard lock(mu_);
+    DDC_RETURN_IF_ERROR(Usable());
+    if (number >= blocks_.size()) {
+      return Status::NotFound("block " + std::to_string(number) + " not produced yet");
+    }
+    DDC_ASSIGN_OR_RETURN(const std::string bytes, log_->Read(entries_[number]));
+    DDC_ASSIGN_OR_RETURN(chain::Block block, DecodeBlock(AsByteSpan(bytes)));
+    return RawBlock{blocks_[number], EncodeHeader(block.header), std::move(block.extrinsics)};
+  }
+
+  Result<uint32_t> NextNonce(const AccountId& account) override {
+    std::lock_guard lock(mu_);
+    DDC_RETURN_IF_ERROR(Usable());
+    return pending_state_.Account(account).value_or(AccountInfo{}).nonce;
+  }
+
+  Result<Receipt> SubmitExtrinsic(std::string_view bytes) override {
+    DDC_ASSIGN_OR_RETURN(const Extrinsic e, DecodeExtrinsic(AsByteSpan(bytes)));
+    std::unique_lock lock(mu_);
+    DDC_RETURN_IF_ERROR(Usable());
+    return SubmitLocked(lock, e);
+  }
+
+  Result<Receipt> FindExtrinsic(const Hash32& hash) override {
+    std::lock_guard lock(mu_);
+    DDC_RETURN_IF_ERROR(Usable());
+    auto it = receipts_.find(hash);
+    if (it == receipts_.end()) {
+      return Status::NotFound("extrinsic " + Hex(std::span(hash).first(8)) +
+                              "... is not in a block of this chain");
+    }
+    return it->second;
+  }
+
   Result<AccountInfo> Account(const AccountId& account) override {
     std::lock_guard lock(mu_);
     DDC_RETURN_IF_ERROR(Usable());
@@ -328,6 +373,9 @@ class DevChain final : public Chain {
   }
 
   Result<Receipt> Submit(const KeyPair& signer, const Call& call);
+  // Validates `e` against the state after the waiting transactions, queues it and waits for
+  // its block. REQUIRES: `lock` holds mu_.
+  Result<Receipt> SubmitLocked(std::unique_lock<std::mutex>& lock, const Extrinsic& e);
   Status ProduceLocked();
   Status CommitBlock(const chain::Block& block, State next, const BlockEntry& entry);
   Status LoadAuthority();
@@ -353,6 +401,8 @@ class DevChain final : public Chain {
   std::vector<BlockEntry> entries_;
   std::vector<AnchorInfo> anchors_;
   std::map<Hash32, size_t> anchor_by_hash_;
+  std::map<Hash32, uint64_t> block_by_hash_;
+  std::map<Hash32, Receipt> receipts_;  // Every signed extrinsic by its hash.
 
   std::vector<std::string> pool_;                 // Waiting extrinsics, in order.
   uint64_t submitted_ = 0;                        // Transactions ever queued; pool_[i] is number
@@ -429,6 +479,8 @@ Status DevChain::CommitBlock(const chain::Block& block, State next, const BlockE
   for (uint32_t i = 1; i < block.extrinsics.size(); ++i) {
     DDC_ASSIGN_OR_RETURN(const Extrinsic e, DecodeExtrinsic(AsByteSpan(block.extrinsics[i])));
     if (!e.signer) continue;
+    const Hash32 extrinsic_hash = Blake2b256(AsByteSpan(block.extrinsics[i]));
+    receipts_.emplace(extrinsic_hash, Receipt{ref, i, extrinsic_hash});
     DDC_ASSIGN_OR_RETURN(const Call c, DecodeCall(AsByteSpan(e.call)));
     if (c.kind != CallKind::kRemarkWithEvent) continue;
     const Hash32 remark_hash = Blake2b256(AsByteSpan(c.remark));
@@ -437,6 +489,7 @@ Status DevChain::CommitBlock(const chain::Block& block, State next, const BlockE
                                   *e.signer, remark_hash});
   }
   state_ = std::move(next);
+  block_by_hash_.emplace(ref.hash, blocks_.size());
   blocks_.push_back(ref);
   entries_.push_back(entry);
   return Status::OK();
@@ -557,6 +610,10 @@ Result<Receipt> DevChain::Submit(const KeyPair& signer, const Call& call) {
   e.nonce = pending_state_.Account(signer.public_key).value_or(AccountInfo{}).nonce;
   SigningContext sc{genesis_hash_, genesis_hash_, kSpecVersion, kTransactionVersion};
   SignExtrinsic(&e, signer, sc);
+  return SubmitLocked(lock, e);
+}
+
+Result<Receipt> DevChain::SubmitLocked(std::unique_lock<std::mutex>& lock, const Extrinsic& e) {
   DDC_RETURN_IF_ERROR(pending_state_.ApplySigned(e, ContextFor(blocks_.size())));
   pool_.push_back(EncodeExtrinsic(e));
   const uint64_t mine = ++submitted_;

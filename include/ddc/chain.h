@@ -113,6 +113,14 @@ struct AnchorProof {
   std::vector<Hash32> time_path;
 };
 
+// A block as stored: its sealed header and its extrinsics, each SCALE-encoded
+// (docs/chain.md, "Blocks").
+struct RawBlock {
+  BlockRef ref;
+  std::string header;
+  std::vector<std::string> extrinsics;  // Each length-prefixed.
+};
+
 // A genesis account and what it starts with.
 struct GenesisAccount {
   AccountId account{};
@@ -148,6 +156,9 @@ class Chain {
 
   virtual Result<ChainInfo> Info() = 0;
   virtual Result<BlockRef> Block(uint64_t number) = 0;
+  // NotFound for a hash that is not on this chain.
+  virtual Result<BlockRef> BlockByHash(const Hash32& hash) = 0;
+  virtual Result<RawBlock> ReadBlock(uint64_t number) = 0;
 
   // ---- State (as of the best block) ----
   virtual Result<AccountInfo> Account(const AccountId& account) = 0;
@@ -155,6 +166,14 @@ class Chain {
   virtual Result<std::vector<BucketInfo>> Buckets() = 0;
   virtual Result<ClusterInfo> Cluster(uint64_t id) = 0;
   virtual Result<std::vector<ClusterInfo>> Clusters() = 0;
+
+  // The nonce the account's next transaction must carry (counting those waiting for a block).
+  virtual Result<uint32_t> NextNonce(const AccountId& account) = 0;
+  // A signed extrinsic built elsewhere (a client's own signer): checked as any transaction and
+  // returned once included. Failed with the reason when it does not apply.
+  virtual Result<Receipt> SubmitExtrinsic(std::string_view extrinsic) = 0;
+  // Where an included extrinsic is, by its BLAKE2b-256 hash; NotFound when it is not.
+  virtual Result<Receipt> FindExtrinsic(const Hash32& hash) = 0;
 
   // ---- Transactions, each signed by `signer` and returned once included ----
   virtual Result<Receipt> Transfer(const KeyPair& signer, const AccountId& to, uint64_t amount) = 0;

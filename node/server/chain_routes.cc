@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/base/hex.h"
+#include "node/server/chain_rpc.h"
 #include "node/server/http_server.h"
 #include "node/server/node_api.h"
 #include "node/server/router.h"
@@ -193,6 +194,12 @@ void AddChainRoutes(Router* router, Store* store, Anchorer* anchorer) {
               });
   router->Add(V::post, kChainRoutes[2].pattern, [anchorer](const Request&, const RouteParams&) {
     return anchorer ? AnchorNow(anchorer) : NoChain();
+  });
+  router->Add(V::post, kChainRoutes[3].pattern, [anchorer](const Request& r, const RouteParams&) {
+    if (!anchorer) return NoChain();
+    std::string reply = HandleChainRpc(anchorer->chain(), r.body());
+    if (reply.empty()) return MakeResponse(http::status::no_content, "", "application/json");
+    return MakeResponse(http::status::ok, std::move(reply), "application/json");
   });
 }
 

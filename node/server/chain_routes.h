@@ -7,6 +7,7 @@
 //   GET  /v1/checkpoints/{size}/anchor   where the checkpoint of that journal size is anchored,
 //                                        with a proof anyone can check (chain::VerifyAnchorProof)
 //   POST /v1/anchors                     anchor the newest checkpoint now
+//   POST /rpc                            the chain's JSON-RPC 2.0 interface (chain_rpc.h)
 // Without a chain (ddc-node --chain off) they answer 501.
 //
 // Thread-safe: handlers and the anchoring thread share the Store and Chain, which are.
@@ -34,6 +35,7 @@ inline constexpr std::array kChainRoutes = {
     RouteSpec{"GET", "/v1/chain"},
     RouteSpec{"GET", "/v1/checkpoints/{size}/anchor"},
     RouteSpec{"POST", "/v1/anchors"},
+    RouteSpec{"POST", "/rpc"},
 };
 
 class Anchorer {

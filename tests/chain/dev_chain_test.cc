@@ -373,6 +373,66 @@ TEST_F(DevChainTest, ABlockRewrittenWithGoodChecksumsFailsItsSeal) {
       << chain.status().ToString();
 }
 
+TEST_F(DevChainTest, ExtrinsicsSignedElsewhereAreCheckedIncludedAndFound) {
+  auto chain = OpenOrDie(Options());
+  ASSERT_NE(chain, nullptr);
+  const auto info = chain->Info();
+  ASSERT_TRUE(info.ok());
+  ASSERT_TRUE(chain->ProduceBlock().ok());  // Block 1, to be a mortal era's birth block.
+  Call call;
+  call.kind = CallKind::kTransfer;
+  call.account = carol_.public_key;
+  call.amount = 7;
+  auto make = [&](uint32_t nonce, const SigningContext& ctx, const Era& era) {
+    Extrinsic e;
+    e.call = EncodeCall(call);
+    e.nonce = nonce;
+    e.era = era;
+    SignExtrinsic(&e, alice_, ctx);
+    return EncodeExtrinsic(e);
+  };
+  const SigningContext immortal{info->genesis_hash, info->genesis_hash, 1, 1};
+  EXPECT_EQ(*chain->NextNonce(alice_.public_key), 0u);
+  const std::string first = make(0, immortal, Era::Immortal());
+  auto receipt = chain->SubmitExtrinsic(first);
+  ASSERT_TRUE(receipt.ok()) << receipt.status().ToString();
+  EXPECT_EQ(*chain->NextNonce(alice_.public_key), 1u);
+  EXPECT_EQ(chain->Account(carol_.public_key)->free, 7u);
+  auto found = chain->FindExtrinsic(receipt->hash);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->block, receipt->block);
+  EXPECT_EQ(found->hash, Blake2b256(AsByteSpan(first)));
+  auto raw = chain->ReadBlock(receipt->block.number);
+  ASSERT_TRUE(raw.ok());
+  ASSERT_EQ(raw->extrinsics.size(), 2u);
+  EXPECT_EQ(raw->extrinsics[1], first);
+  EXPECT_EQ(BlockHash(*DecodeHeader(AsByteSpan(raw->header))), receipt->block.hash);
+  EXPECT_EQ(*chain->BlockByHash(receipt->block.hash), receipt->block);
+  Hash32 unknown{};
+  EXPECT_TRUE(chain->BlockByHash(unknown).status().IsNotFound());
+  EXPECT_TRUE(chain->FindExtrinsic(unknown).status().IsNotFound());
+
+  // The same again: its nonce is spent.
+  EXPECT_TRUE(chain->SubmitExtrinsic(first).status().IsConflict());
+  // Signed for another chain, or another runtime version: the signature does not verify.
+  SigningContext other = immortal;
+  other.genesis_hash[0] ^= 1;
+  other.era_block_hash = other.genesis_hash;
+  EXPECT_TRUE(chain->SubmitExtrinsic(make(1, other, Era::Immortal())).status().IsPermissionDenied());
+  SigningContext newer = immortal;
+  newer.spec_version = 2;
+  EXPECT_TRUE(chain->SubmitExtrinsic(make(1, newer, Era::Immortal())).status().IsPermissionDenied());
+  // A mortal era born at block 1 signs over block 1's hash.
+  const Era era = Era::Mortal(64, 1);
+  const SigningContext mortal{info->genesis_hash, chain->Block(1)->hash, 1, 1};
+  auto r2 = chain->SubmitExtrinsic(make(1, mortal, era));
+  ASSERT_TRUE(r2.ok()) << r2.status().ToString();
+  // The wrong birth block hash does not verify.
+  EXPECT_TRUE(chain->SubmitExtrinsic(make(2, immortal, era)).status().IsPermissionDenied());
+  // Garbage is refused before it reaches the pool.
+  EXPECT_TRUE(chain->SubmitExtrinsic("\x08\x84\x00").status().IsInvalidArgument());
+}
+
 TEST_F(DevChainTest, OneOpenerAtATime) {
   auto chain = OpenOrDie(Options());
   ASSERT_NE(chain, nullptr);

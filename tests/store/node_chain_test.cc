@@ -188,11 +188,102 @@ TEST_F(NodeChainTest, WithoutAChainTheRoutesSaySo) {
   EXPECT_EQ(node_->Terminate(), 0);
 }
 
+// Three nodes, one chain: the first serves its dev chain over JSON-RPC, the two others use it.
+// Each anchors its own checkpoints as its own key, every anchor is on the one chain, and each
+// proof checks against the one authority.
+TEST_F(NodeChainTest, ThreeNodesShareOneDevChain) {
+  StartNode();
+  const std::string chain_url = "http://127.0.0.1:" + std::to_string(port_);
+  std::vector<std::unique_ptr<Node>> others;
+  for (int i = 0; i < 2; ++i) {
+    others.push_back(
+        std::make_unique<Node>(dir_.Sub("other" + std::to_string(i)), "",
+                               std::vector<std::string>{"--auth", "off", "--chain", chain_url}));
+    ASSERT_NE(others.back()->port(), 0) << others.back()->log();
+  }
+  const Json first_info = Call(port_, "GET", "/v1/chain").json();
+  std::vector<uint16_t> ports = {port_, others[0]->port(), others[1]->port()};
+  std::vector<std::string> submitters;
+  for (size_t i = 0; i < ports.size(); ++i) {
+    const Json info = Call(ports[i], "GET", "/v1/chain").json();
+    EXPECT_EQ(info["genesis_hash"], first_info["genesis_hash"]) << i;
+    const std::string bytes =
+        SignAndEncode(MakeEvent(rng_, 7, alice_, "n" + std::to_string(i), 1000), alice_);
+    ASSERT_EQ(PostEvent(ports[i], 7, bytes).status, 201);
+    HttpResponse c = Call(ports[i], "POST", "/v1/checkpoints");
+    ASSERT_EQ(c.status, 201) << c.body;
+    const std::string note = c.json()["note"];
+    HttpResponse a = Call(ports[i], "POST", "/v1/anchors");
+    ASSERT_EQ(a.status, 201) << a.body;
+    const Json anchor = a.json();
+    submitters.push_back(anchor["anchor"]["submitter"]);
+    EXPECT_EQ(anchor["chain"]["authority"], first_info["authority"]);
+    const PublicKey submitter = FixedHex<32>(anchor["anchor"]["submitter"]);
+    auto block = chain::VerifyAnchorProof(ProofOf(anchor["proof"]), note,
+                                          FixedHex<32>(first_info["authority"]), submitter);
+    ASSERT_TRUE(block.ok()) << i << ": " << block.status().ToString();
+    // The serving node sees the anchor made through the others.
+    const Json found = Call(port_, "POST", "/rpc",
+                            Json{{"jsonrpc", "2.0"},
+                                 {"id", 1},
+                                 {"method", "ddc_findAnchor"},
+                                 {"params", {"0x" + Hex(AsBytes(note))}}}
+                                .dump())
+                           .json();
+    EXPECT_EQ(found["result"]["block_number"], block->number) << found.dump();
+  }
+  EXPECT_NE(submitters[0], submitters[1]);
+  EXPECT_NE(submitters[1], submitters[2]);
+  EXPECT_EQ(Call(port_, "GET", "/v1/chain").json()["anchors"], 3);
+  for (auto& n : others) EXPECT_EQ(n->Terminate(), 0);
+  EXPECT_EQ(node_->Terminate(), 0);
+}
+
+TEST_F(NodeChainTest, TheChainAnswersJsonRpc) {
+  StartNode();
+  auto rpc = [&](const Json& request) { return Call(port_, "POST", "/rpc", request.dump()); };
+  HttpResponse r = rpc({{"jsonrpc", "2.0"}, {"id", 7}, {"method", "system_chain"}});
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.json(), (Json{{"jsonrpc", "2.0"}, {"id", 7}, {"result", "ddc-dev"}}));
+  r = rpc({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "chain_getBlockHash"}, {"params", {0}}});
+  const std::string genesis = r.json()["result"];
+  EXPECT_EQ("0x" + Call(port_, "GET", "/v1/chain").json()["genesis_hash"].get<std::string>(),
+            genesis);
+  r = rpc({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "chain_getHeader"}, {"params", {genesis}}});
+  EXPECT_EQ(r.json()["result"]["number"], "0x0");
+  EXPECT_EQ(r.json()["result"]["parentHash"], "0x" + std::string(64, '0'));
+  r = rpc({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "chain_getBlockHash"}, {"params", {99}}});
+  EXPECT_TRUE(r.json()["result"].is_null());
+  r = rpc({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "state_getRuntimeVersion"}});
+  EXPECT_EQ(r.json()["result"]["specVersion"], 1);
+  // Errors: unknown method, bad params, a refused extrinsic, malformed JSON, a batch.
+  r = rpc({{"jsonrpc", "2.0"}, {"id", 2}, {"method", "nope"}});
+  EXPECT_EQ(r.json()["error"]["code"], -32601);
+  r = rpc({{"jsonrpc", "2.0"}, {"id", 3}, {"method", "ddc_account"}, {"params", {"0x12"}}});
+  EXPECT_EQ(r.json()["error"]["code"], -32602);
+  r = rpc({{"jsonrpc", "2.0"},
+           {"id", 4},
+           {"method", "author_submitExtrinsic"},
+           {"params", {"0x0c0401"}}});
+  EXPECT_EQ(r.json()["error"]["code"], 1010) << r.body;
+  r = Call(port_, "POST", "/rpc", "{");
+  EXPECT_EQ(r.json()["error"]["code"], -32700);
+  r = Call(port_, "POST", "/rpc",
+           Json::array({{{"jsonrpc", "2.0"}, {"id", 1}, {"method", "system_name"}},
+                        {{"jsonrpc", "2.0"}, {"method", "system_name"}}})
+               .dump());
+  ASSERT_TRUE(r.json().is_array()) << r.body;
+  EXPECT_EQ(r.json().size(), 1u);  // The notification gets no reply.
+  EXPECT_EQ(node_->Terminate(), 0);
+}
+
 TEST_F(NodeChainTest, BadChainSettingsAreRefusedAtStart) {
   {
     Node bad(dir_.Sub("a"), "", {"--chain", "mainnet"});
     EXPECT_EQ(bad.port(), 0);
-    EXPECT_NE(bad.log().find("chain 'mainnet' is not dev or off"), std::string::npos) << bad.log();
+    EXPECT_NE(bad.log().find("chain 'mainnet' is not dev, off or the http://HOST:PORT"),
+              std::string::npos)
+        << bad.log();
   }
   {
     Node bad(dir_.Sub("b"), "", {"--anchor-interval-ms", "soon"});

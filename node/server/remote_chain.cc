@@ -1,0 +1,400 @@
+#include "node/server/remote_chain.h"
+
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "engine/base/hash.h"
+#include "engine/base/hex.h"
+#include "engine/base/macros.h"
+#include "engine/chain/block.h"
+#include "engine/chain/calls.h"
+#include "engine/chain/extrinsic.h"
+#include "engine/chain/scale.h"
+#include "node/cli/http_client.h"
+#include "node/server/chain_rpc.h"
+
+namespace ddc::node {
+namespace {
+
+using Json = nlohmann::json;
+using chain::AsByteSpan;
+
+std::string Hex0x(std::span<const uint8_t> bytes) { return "0x" + Hex(bytes); }
+std::string Hex0x(std::string_view bytes) { return Hex0x(AsByteSpan(bytes)); }
+
+Result<std::string> BytesOf(const Json& v, std::string_view what) {
+  if (v.is_string()) {
+    std::string_view text = v.get_ref<const std::string&>();
+    if (text.starts_with("0x")) text.remove_prefix(2);
+    std::string out(text.size() / 2, '\0');
+    if (text.size() % 2 == 0 &&
+        ParseHex(text, std::span(reinterpret_cast<uint8_t*>(out.data()), out.size()))) {
+      return out;
+    }
+  }
+  return Status::Corruption("chain rpc: " + std::string(what) + " is not hex");
+}
+
+Result<Hash32> HashOf(const Json& v, std::string_view what) {
+  DDC_ASSIGN_OR_RETURN(const std::string bytes, BytesOf(v, what));
+  if (bytes.size() != 32)
+    return Status::Corruption("chain rpc: " + std::string(what) + " is not 32 bytes");
+  Hash32 h{};
+  std::copy(bytes.begin(), bytes.end(), h.begin());
+  return h;
+}
+
+uint64_t U64(const Json& v, const char* key) {
+  return v.contains(key) && v[key].is_number_unsigned() ? v[key].get<uint64_t>() : 0;
+}
+
+Result<chain::BlockRef> BlockRefOf(const Json& v) {
+  if (!v.is_object()) return Status::Corruption("chain rpc: not a block");
+  chain::BlockRef b;
+  b.number = U64(v, "number");
+  b.time_ms = U64(v, "time_ms");
+  DDC_ASSIGN_OR_RETURN(b.hash, HashOf(v.value("hash", Json()), "block hash"));
+  return b;
+}
+
+Result<chain::Receipt> ReceiptOf(const Json& v) {
+  if (!v.is_object()) return Status::Corruption("chain rpc: not a receipt");
+  chain::Receipt r;
+  r.block.number = U64(v, "block_number");
+  r.block.time_ms = U64(v, "block_time_ms");
+  DDC_ASSIGN_OR_RETURN(r.block.hash, HashOf(v.value("block_hash", Json()), "block hash"));
+  r.index = static_cast<uint32_t>(U64(v, "index"));
+  DDC_ASSIGN_OR_RETURN(r.hash, HashOf(v.value("hash", Json()), "extrinsic hash"));
+  return r;
+}
+
+Result<chain::AnchorInfo> AnchorOf(const Json& v) {
+  chain::AnchorInfo a;
+  DDC_ASSIGN_OR_RETURN(a.receipt, ReceiptOf(v));
+  DDC_ASSIGN_OR_RETURN(a.submitter, HashOf(v.value("submitter", Json()), "submitter"));
+  DDC_ASSIGN_OR_RETURN(a.remark_hash, HashOf(v.value("remark_hash", Json()), "remark hash"));
+  return a;
+}
+
+Result<chain::BucketInfo> BucketOf(const Json& v) {
+  if (!v.is_object()) return Status::Corruption("chain rpc: not a bucket");
+  chain::BucketInfo b;
+  b.id = U64(v, "id");
+  b.cluster = U64(v, "cluster");
+  b.is_public = v.value("public", true);
+  DDC_ASSIGN_OR_RETURN(b.owner, HashOf(v.value("owner", Json()), "owner"));
+  return b;
+}
+
+Result<chain::ClusterInfo> ClusterOf(const Json& v) {
+  if (!v.is_object()) return Status::Corruption("chain rpc: not a cluster");
+  chain::ClusterInfo c;
+  c.id = U64(v, "id");
+  DDC_ASSIGN_OR_RETURN(c.manager, HashOf(v.value("manager", Json()), "manager"));
+  c.params.replication_factor = static_cast<uint8_t>(U64(v, "replication_factor"));
+  c.params.price_per_gb_stored = U64(v, "price_per_gb_stored");
+  c.params.price_per_gb_delivered = U64(v, "price_per_gb_delivered");
+  c.params.price_per_put = U64(v, "price_per_put");
+  c.params.price_per_get = U64(v, "price_per_get");
+  for (const Json& n : v.value("nodes", Json::array())) {
+    chain::ClusterNode node;
+    DDC_ASSIGN_OR_RETURN(node.key, HashOf(n.value("key", Json()), "node key"));
+    node.address = n.value("address", "");
+    node.mode = static_cast<chain::NodeMode>(U64(n, "mode"));
+    c.nodes.push_back(std::move(node));
+  }
+  return c;
+}
+
+class RemoteChain final : public chain::Chain {
+ public:
+  explicit RemoteChain(cli::HttpUrl url) : client_(std::move(url), cli::HttpClientOptions{}) {}
+
+  // The RPC method's result; NotFound for a null result, the node's error otherwise.
+  Result<Json> Rpc(const std::string& method, Json params = Json::array()) {
+    std::lock_guard lock(mu_);
+    cli::HttpRequest request;
+    request.method = "POST";
+    request.target = "/rpc";
+    request.headers.emplace_back("Content-Type", "application/json");
+    request.body =
+        Json{{"jsonrpc", "2.0"}, {"id", ++next_id_}, {"method", method}, {"params", params}}.dump();
+    DDC_ASSIGN_OR_RETURN(const cli::HttpResponse response, client_.Send(std::move(request)));
+    const std::string where = "chain at " + client_.url().text + ": " + method;
+    if (response.status == 501) {
+      return Status::NotSupported(where + ": that node runs without a chain");
+    }
+    const Json reply = Json::parse(response.body, nullptr, false);
+    if (response.status != 200 || !reply.is_object()) {
+      return Status::IOError(where + ": HTTP " + std::to_string(response.status));
+    }
+    if (reply.contains("error")) {
+      const Json& e = reply["error"];
+      const int code = e.value("code", 0);
+      const std::string message = where + ": " + e.value("message", std::string("error"));
+      if (code == kRpcInvalidTransaction) return Status::Failed(message);
+      if (code == kRpcInvalidParams) return Status::InvalidArgument(message);
+      if (code == kRpcNotFound) return Status::NotFound(message);
+      return Status::IOError(message);
+    }
+    const Json& result = reply.value("result", Json());
+    if (result.is_null()) return Status::NotFound(where + ": not found");
+    return result;
+  }
+
+  Status Connect() {
+    DDC_ASSIGN_OR_RETURN(const chain::ChainInfo info, Info());
+    std::lock_guard lock(mu_);
+    signing_ = chain::SigningContext{info.genesis_hash, info.genesis_hash, info.spec_version,
+                                     info.transaction_version};
+    return Status::OK();
+  }
+
+  Result<chain::ChainInfo> Info() override {
+    DDC_ASSIGN_OR_RETURN(const Json j, Rpc("ddc_info"));
+    chain::ChainInfo info;
+    info.name = j.value("name", "");
+    DDC_ASSIGN_OR_RETURN(info.genesis_hash, HashOf(j.value("genesis_hash", Json()), "genesis"));
+    DDC_ASSIGN_OR_RETURN(info.best, BlockRefOf(j.value("best", Json())));
+    info.spec_version = static_cast<uint32_t>(U64(j, "spec_version"));
+    info.transaction_version = static_cast<uint32_t>(U64(j, "transaction_version"));
+    DDC_ASSIGN_OR_RETURN(info.authority, HashOf(j.value("authority", Json()), "authority"));
+    info.anchors = U64(j, "anchors");
+    return info;
+  }
+
+  Result<chain::BlockRef> Block(uint64_t number) override {
+    DDC_ASSIGN_OR_RETURN(const Json j, Rpc("ddc_block", Json::array({number})));
+    return BlockRefOf(j);
+  }
+  Result<chain::BlockRef> BlockByHash(const Hash32& hash) override {
+    DDC_ASSIGN_OR_RETURN(const Json j, Rpc("ddc_block", Json::array({Hex0x(hash)})));
+    return BlockRefOf(j);
+  }
+  Result<chain::RawBlock> ReadBlock(uint64_t number) override {
+    DDC_ASSIGN_OR_RETURN(const Json j, Rpc("ddc_rawBlock", Json::array({number})));
+    chain::RawBlock raw;
+    DDC_ASSIGN_OR_RETURN(raw.ref, BlockRefOf(j.value("block", Json())));
+    DDC_ASSIGN_OR_RETURN(raw.header, BytesOf(j.value("header", Json()), "header"));
+    for (const Json& e : j.value("extrinsics", Json::array())) {
+      DDC_ASSIGN_OR_RETURN(std::string bytes, BytesOf(e, "extrinsic"));
+      raw.extrinsics.push_back(std::move(bytes));
+    }
+    return raw;
+  }
+
+  Result<chain::AccountInfo> Account(const chain::AccountId& account) override {
+    DDC_ASSIGN_OR_RETURN(const Json j, Rpc("ddc_account", Json::array({Hex0x(account)})));
+    return chain::AccountInfo{U64(j, "free"), U64(j, "deposit"),
+                              static_cast<uint32_t>(U64(j, "nonce"))};
+  }
+  Result<chain::BucketInfo> Bucket(uint64_t id) override {
+    DDC_ASSIGN_OR_RETURN(const Json j, Rpc("ddc_bucket", Json::array({id})));
+    return BucketOf(j);
+  }
+  Result<std::vector<chain::BucketInfo>> Buckets() override {
+    DDC_ASSIGN_OR_RETURN(const Json j, Rpc("ddc_buckets"));
+    std::vector<chain::BucketInfo> out;
+    for (const Json& b : j) {
+      DDC_ASSIGN_OR_RETURN(chain::BucketInfo info, BucketOf(b));
+      out.push_back(info);
+    }
+    return out;
+  }
+  Result<chain::ClusterInfo> Cluster(uint64_t id) override {
+    DDC_ASSIGN_OR_RETURN(const Json j, Rpc("ddc_cluster", Json::array({id})));
+    return ClusterOf(j);
+  }
+  Result<std::vector<chain::ClusterInfo>> Clusters() override {
+    DDC_ASSIGN_OR_RETURN(const Json j, Rpc("ddc_clusters"));
+    std::vector<chain::ClusterInfo> out;
+    for (const Json& c : j) {
+      DDC_ASSIGN_OR_RETURN(chain::ClusterInfo info, ClusterOf(c));
+      out.push_back(std::move(info));
+    }
+    return out;
+  }
+
+  Result<uint32_t> NextNonce(const chain::AccountId& account) override {
+    DDC_ASSIGN_OR_RETURN(const Json j,
+                         Rpc("system_accountNextIndex", Json::array({Hex0x(account)})));
+    if (!j.is_number_unsigned()) return Status::Corruption("chain rpc: nonce is not a number");
+    return j.get<uint32_t>();
+  }
+  Result<chain::Receipt> SubmitExtrinsic(std::string_view extrinsic) override {
+    DDC_ASSIGN_OR_RETURN(const Json hash,
+                         Rpc("author_submitExtrinsic", Json::array({Hex0x(extrinsic)})));
+    DDC_ASSIGN_OR_RETURN(const Hash32 h, HashOf(hash, "extrinsic hash"));
+    return FindExtrinsic(h);
+  }
+  Result<chain::Receipt> FindExtrinsic(const Hash32& hash) override {
+    DDC_ASSIGN_OR_RETURN(const Json j, Rpc("ddc_receipt", Json::array({Hex0x(hash)})));
+    return ReceiptOf(j);
+  }
+
+  Result<chain::Receipt> Transfer(const KeyPair& signer, const chain::AccountId& to,
+                                  uint64_t amount) override {
+    chain::Call c;
+    c.kind = chain::CallKind::kTransfer;
+    c.account = to;
+    c.amount = amount;
+    return Submit(signer, c);
+  }
+  Result<chain::Receipt> CreateCluster(const KeyPair& manager, uint64_t id,
+                                       const chain::ClusterParams& params) override {
+    chain::Call c;
+    c.kind = chain::CallKind::kCreateCluster;
+    c.cluster = id;
+    c.params = params;
+    return Submit(manager, c);
+  }
+  Result<chain::Receipt> SetClusterParams(const KeyPair& manager, uint64_t id,
+                                          const chain::ClusterParams& params) override {
+    chain::Call c;
+    c.kind = chain::CallKind::kSetClusterParams;
+    c.cluster = id;
+    c.params = params;
+    return Submit(manager, c);
+  }
+  Result<chain::Receipt> AddNode(const KeyPair& manager, uint64_t cluster,
+                                 const chain::ClusterNode& node) override {
+    chain::Call c;
+    c.kind = chain::CallKind::kAddNode;
+    c.cluster = cluster;
+    c.node = node;
+    return Submit(manager, c);
+  }
+  Result<chain::Receipt> RemoveNode(const KeyPair& manager, uint64_t cluster,
+                                    const chain::AccountId& node) override {
+    chain::Call c;
+    c.kind = chain::CallKind::kRemoveNode;
+    c.cluster = cluster;
+    c.node.key = node;
+    return Submit(manager, c);
+  }
+  Result<chain::Receipt> CreateBucket(const KeyPair& owner, uint64_t id, uint64_t cluster,
+                                      bool is_public) override {
+    chain::Call c;
+    c.kind = chain::CallKind::kCreateBucket;
+    c.bucket = id;
+    c.cluster = cluster;
+    c.is_public = is_public;
+    return Submit(owner, c);
+  }
+  Result<chain::Receipt> SetBucketPublic(const KeyPair& owner, uint64_t id,
+                                         bool is_public) override {
+    chain::Call c;
+    c.kind = chain::CallKind::kSetBucketParams;
+    c.bucket = id;
+    c.is_public = is_public;
+    return Submit(owner, c);
+  }
+  Result<chain::Receipt> RemoveBucket(const KeyPair& owner, uint64_t id) override {
+    chain::Call c;
+    c.kind = chain::CallKind::kRemoveBucket;
+    c.bucket = id;
+    return Submit(owner, c);
+  }
+  Result<chain::Receipt> Deposit(const KeyPair& account, uint64_t amount) override {
+    chain::Call c;
+    c.kind = chain::CallKind::kDeposit;
+    c.amount = amount;
+    return Submit(account, c);
+  }
+  Result<chain::Receipt> Withdraw(const KeyPair& account, uint64_t amount) override {
+    chain::Call c;
+    c.kind = chain::CallKind::kWithdraw;
+    c.amount = amount;
+    return Submit(account, c);
+  }
+
+  Result<chain::AnchorInfo> Anchor(const KeyPair& node_key, std::string_view checkpoint) override {
+    if (checkpoint.empty() || checkpoint.size() > chain::kMaxRemarkBytes) {
+      return Status::InvalidArgument("anchor: a checkpoint of " +
+                                     std::to_string(checkpoint.size()) + " bytes");
+    }
+    chain::Call c;
+    c.kind = chain::CallKind::kRemarkWithEvent;
+    c.remark = std::string(checkpoint);
+    DDC_ASSIGN_OR_RETURN(const chain::Receipt receipt, Submit(node_key, c));
+    return chain::AnchorInfo{receipt, node_key.public_key, Blake2b256(AsByteSpan(checkpoint))};
+  }
+  Result<chain::AnchorInfo> FindAnchor(std::string_view checkpoint) override {
+    DDC_ASSIGN_OR_RETURN(const Json j, Rpc("ddc_findAnchor", Json::array({Hex0x(checkpoint)})));
+    return AnchorOf(j);
+  }
+  Result<chain::AnchorProof> ProveAnchor(const chain::AnchorInfo& anchor) override {
+    DDC_ASSIGN_OR_RETURN(const chain::RawBlock raw, ReadBlock(anchor.receipt.block.number));
+    if (raw.ref.hash != anchor.receipt.block.hash) {
+      return Status::NotFound("anchor: block " + std::to_string(anchor.receipt.block.number) +
+                              " is not on this chain");
+    }
+    const uint32_t index = anchor.receipt.index;
+    if (index == 0 || index >= raw.extrinsics.size()) {
+      return Status::NotFound("anchor: no extrinsic " + std::to_string(index));
+    }
+    chain::AnchorProof proof;
+    proof.header = raw.header;
+    proof.count = static_cast<uint32_t>(raw.extrinsics.size());
+    proof.extrinsic = raw.extrinsics[index];
+    proof.index = index;
+    proof.path = chain::ExtrinsicPath(raw.extrinsics, index);
+    proof.time_extrinsic = raw.extrinsics[0];
+    proof.time_path = chain::ExtrinsicPath(raw.extrinsics, 0);
+    return proof;
+  }
+  Result<std::vector<chain::AnchorInfo>> Anchors(uint64_t from, size_t limit) override {
+    DDC_ASSIGN_OR_RETURN(const Json j, Rpc("ddc_anchors", Json::array({from, limit})));
+    std::vector<chain::AnchorInfo> out;
+    for (const Json& a : j) {
+      DDC_ASSIGN_OR_RETURN(chain::AnchorInfo info, AnchorOf(a));
+      out.push_back(info);
+    }
+    return out;
+  }
+
+  Result<chain::BlockRef> ProduceBlock() override {
+    DDC_ASSIGN_OR_RETURN(const Json j, Rpc("ddc_produceBlock"));
+    return BlockRefOf(j);
+  }
+  Status Close() override { return Status::OK(); }
+
+ private:
+  // Signs `call` with the next nonce and submits it. Nonces come from the chain, which counts
+  // waiting transactions; one signer's transactions are serialized here so two threads of this
+  // process do not take the same nonce.
+  Result<chain::Receipt> Submit(const KeyPair& signer, const chain::Call& call) {
+    std::lock_guard submit(submit_mu_);
+    DDC_ASSIGN_OR_RETURN(const uint32_t nonce, NextNonce(signer.public_key));
+    chain::Extrinsic e;
+    e.call = chain::EncodeCall(call);
+    e.nonce = nonce;
+    chain::SigningContext ctx;
+    {
+      std::lock_guard lock(mu_);
+      ctx = signing_;
+    }
+    chain::SignExtrinsic(&e, signer, ctx);
+    return SubmitExtrinsic(chain::EncodeExtrinsic(e));
+  }
+
+  std::mutex submit_mu_;  // Held across a nonce read and its submission.
+  std::mutex mu_;         // Guards the client and the fields below.
+  cli::HttpClient client_;
+  uint64_t next_id_ = 0;
+  chain::SigningContext signing_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<chain::Chain>> OpenRemoteChain(const std::string& url) {
+  DDC_ASSIGN_OR_RETURN(cli::HttpUrl parsed, cli::ParseHttpUrl(url));
+  auto remote = std::make_unique<RemoteChain>(std::move(parsed));
+  DDC_RETURN_IF_ERROR(remote->Connect());
+  return std::unique_ptr<chain::Chain>(std::move(remote));
+}
+
+}  // namespace ddc::node
