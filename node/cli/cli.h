@@ -72,6 +72,8 @@ std::string StatsJson(const StoreStats& s);
 std::string DefaultDataDir();
 
 int Demo(Args& args);
+// `ddc chain ...` (chain_commands.cc).
+int ChainCommand(Args& args);
 
 // ---- Helpers of the event, timeline, proof and export commands ----
 // Exactly 64 hex digits (either case) as 32 bytes; `what` names the value in the error.

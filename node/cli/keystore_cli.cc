@@ -120,4 +120,10 @@ Status EmitEvent(const Event& event, Store* store, const std::string& out) {
   return Status::OK();
 }
 
+Result<KeyPair> LoadSigner(const KeyStoreLocation& where, const std::string& name) {
+  Result<std::unique_ptr<KeyStore>> keys = OpenKeyStore(where, /*create_if_missing=*/false);
+  if (!keys.ok()) return keys.status();
+  return GetSigningKey(**keys, name);
+}
+
 }  // namespace ddc::cli

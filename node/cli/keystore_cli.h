@@ -51,6 +51,8 @@ KeyStoreLocation TakeKeyStoreLocation(Args& args);
 Result<std::unique_ptr<KeyStore>> OpenKeyStore(const KeyStoreLocation& where,
                                                bool create_if_missing);
 
+// The signing key sign/NAME of the keystore (which must exist).
+Result<KeyPair> LoadSigner(const KeyStoreLocation& where, const std::string& name);
 // Wipes the secret half of a key pair (KeyPair, BoxKeyPair) when it goes out of scope.
 template <typename Pair>
 class WipeOnExit {

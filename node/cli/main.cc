@@ -31,6 +31,8 @@
 //   ddc keygen, seal, open, grant, grants, erase, import v0 (see kUsage below)
 //
 // Signed names (name_commands.cc): ddc name set, name get, names (see kUsage below)
+// The chain (chain_commands.cc): ddc chain status|account|buckets|clusters|anchors|bucket|
+// transfer|deposit|withdraw|block (see kUsage below)
 //
 // Client mode (remote.h): with --node URL (or $DDC_NODE) the commands talk to a running
 // ddc-node over HTTP instead of opening --dir; tokens (token_commands.cc) and bucket
@@ -168,6 +170,19 @@ constexpr char kUsage[] =
     "  bucket show --node URL --bucket N [--json]\n"
     "                                the bucket's owner and visibility\n"
     "\n"
+    "the chain (docs/chain.md): with --node URL that node's chain, else the dev chain in a\n"
+    "stopped node's data dir (--dir DIR, default <data dir>/node):\n"
+    "  chain status                  chain name, genesis, best block, authority, anchors\n"
+    "  chain account HEX             an account's free balance, deposit and nonce\n"
+    "  chain buckets | clusters      the buckets and clusters on the chain\n"
+    "  chain anchors [--from N] [--limit N]\n"
+    "                                anchored checkpoints: block, time, submitter\n"
+    "  chain bucket create ID --cluster C [--private] | bucket remove ID\n"
+    "  chain transfer HEX AMOUNT | deposit AMOUNT | withdraw AMOUNT\n"
+    "                                transactions, signed with --as NAME (sign/NAME of the\n"
+    "                                keystore) or --key FILE (a hex seed, as key gen writes)\n"
+    "  chain block                   seal a block now\n"
+    "\n"
     "  help                          this text\n";
 
 int BlobPut(Args& args) {
@@ -283,6 +298,7 @@ int Dispatch(Args& args) {
   if (cmd == "import") return ImportCommand(args);
   if (cmd == "name") return NameCommand(args);
   if (cmd == "names") return NamesCommand(args);
+  if (cmd == "chain") return ChainCommand(args);
   std::fprintf(stderr, "ddc: unknown command '%s'\n%s", cmd.c_str(), kUsage);
   return 2;
 }

@@ -155,12 +155,6 @@ bool TakeLinkOptions(Args& args, LinkOptions* o, Status* error) {
   return true;
 }
 
-Result<KeyPair> LoadSigner(const KeyStoreLocation& where, const std::string& name) {
-  Result<std::unique_ptr<KeyStore>> keys = OpenKeyStore(where, /*create_if_missing=*/false);
-  if (!keys.ok()) return keys.status();
-  return GetSigningKey(**keys, name);
-}
-
 Status EmitToken(const std::string& token, const LinkOptions& o, uint64_t bucket,
                  uint64_t expires_ms) {
   Status written = WriteOutput(o.out, token + "\n", /*binary=*/false);
