@@ -9,7 +9,7 @@
 // 2. ddc's ed25519 signature equals @polkadot's (ed25519 is deterministic) and verifies with
 //    @polkadot/util-crypto.
 // 3. ddc's signed extrinsic equals the one assembled from @polkadot's ExtrinsicSignatureV4 and
-//    the call, and ddc decodes it back to the same signer, nonce, tip and call.
+//    the call, and ddc decodes it back to the same signer, nonce, tip, era and call.
 // 4. Block headers with a seal digest encode and hash as @polkadot's Header.
 // 5. Extrinsics with a random byte flipped never decode to the original fields.
 //
@@ -134,13 +134,13 @@ cases.forEach((c, i) => {
   sig.addSignature(pair.address, u8aConcat([0], theirs), fields)
   const extrinsic = compactAddLength(u8aConcat([0x84], sig.toU8a(), c.call))
   check(hex(extrinsic) === extrinsicHex, `case ${i}: extrinsic\n  ddc      ${extrinsicHex}\n  polkadot ${hex(extrinsic)}`)
-  built.push({ extrinsic, pair, c })
+  built.push({ extrinsic, pair, c, era: hex(era.toU8a()) })
 })
 
 // 3 (decode): @polkadot-assembled extrinsics through ddc's decoder.
 const decoded = runTool(built.map(b => `decode ${hex(b.extrinsic)}`))
 built.forEach((b, i) => {
-  const want = `ok ${hex(b.pair.publicKey)} ${b.c.nonce} ${b.c.tip} ${hex(b.c.call)}`
+  const want = `ok ${hex(b.pair.publicKey)} ${b.c.nonce} ${b.c.tip} ${b.era} ${hex(b.c.call)}`
   check(decoded[i] === want, `case ${i}: decode\n  got  ${decoded[i]}\n  want ${want}`)
 })
 
@@ -174,7 +174,7 @@ for (let i = 0; i < kFlips; i++) {
 }
 const fout = runTool(flips.map(f => `decode ${hex(f.copy)}`))
 flips.forEach((f, i) => {
-  const original = `ok ${hex(f.b.pair.publicKey)} ${f.b.c.nonce} ${f.b.c.tip} ${hex(f.b.c.call)}`
+  const original = `ok ${hex(f.b.pair.publicKey)} ${f.b.c.nonce} ${f.b.c.tip} ${f.b.era} ${hex(f.b.c.call)}`
   // A flip inside the signature decodes to the same fields; everything else must differ.
   const mode = f.b.extrinsic[0] & 3
   const prefix = mode === 3 ? (f.b.extrinsic[0] >> 2) + 5 : 1 << mode

@@ -7,7 +7,7 @@
 //       (PERIOD 0 = immortal; otherwise Era::Mortal(PERIOD, CURRENT))
 //   header PARENT NUMBER STATE_ROOT EXTRINSICS_ROOT SEAL
 //       -> ENCODED HASH
-//   decode EXTRINSIC  -> ok SIGNER NONCE TIP CALL  or  error MESSAGE
+//   decode EXTRINSIC  -> ok SIGNER NONCE TIP ERA CALL  or  error MESSAGE
 // Every argument in hex but the integers. Exit status 2 on a malformed request.
 #include <cstdlib>
 #include <iostream>
@@ -101,7 +101,8 @@ int main() {
         std::cout << "error " << e.status().message() << "\n";
       } else {
         std::cout << "ok " << (e->signer ? ddc::Hex(*e->signer) : "-") << " " << e->nonce << " "
-                  << e->tip << " " << HexOf(e->call) << "\n";
+                  << e->tip << " " << HexOf(ddc::chain::EncodeEra(e->era)) << " " << HexOf(e->call)
+                  << "\n";
       }
     } else {
       Die("bad request: " + line);
