@@ -1,10 +1,10 @@
 /* ddc.h: the stable C interface of ddc, for C programs and foreign-function interfaces.
  *
  * A thin layer over the C++ API (store.h, event.h, scopes.h, timeline.h, verify.h, grants.h,
- * erasure.h): every function here calls the C++ function of the same purpose and adds nothing
- * but the conversion of arguments and results. Link `libddc.so` (CMake target `ddc_c_shared`,
- * which exports nothing but the `ddc_*` functions) or the static `libddc_c.a` (`ddc_c`, plus the
- * C++ runtime and the engine's dependencies).
+ * erasure.h, names.h, car.h): every function here calls the C++ function of the same purpose and
+ * adds nothing but the conversion of arguments and results. Link `libddc.so` (CMake target
+ * `ddc_c_shared`, which exports nothing but the `ddc_*` functions) or the static `libddc_c.a`
+ * (`ddc_c`, plus the C++ runtime and the engine's dependencies).
  *
  * Conventions, the same for every function:
  *
@@ -34,12 +34,12 @@
  *  - Ownership. A `ddc_buf` filled by a call is owned by the caller and released with
  *    ddc_buf_free (never free()); its bytes are followed by a NUL that `len` does not count, so
  *    text results (JSON, checkpoint notes) can be used as C strings. Handles (`ddc_store`,
- *    `ddc_iter`, `ddc_keyring`, `ddc_builder`, `ddc_opened`, `ddc_list`) are released with their
- *    own `_free` (or ddc_store_close). A `const` pointer returned by an accessor is borrowed from
- *    its handle and valid until the handle changes or is freed, as each accessor says. On
- *    failure no output is allocated: a `ddc_buf` is left empty ({NULL, 0}) and a handle NULL.
- *    An output buffer or handle is overwritten on entry, not freed: free what it held first.
- *    Every `_free` accepts NULL.
+ *    `ddc_iter`, `ddc_keyring`, `ddc_builder`, `ddc_opened`, `ddc_list`) and structs holding
+ *    buffers (`ddc_erasure_proof`) are released with their own `_free` (or ddc_store_close). A
+ * `const` pointer returned by an accessor is borrowed from its handle and valid until the handle
+ * changes or is freed, as each accessor says. On failure no output is allocated: a `ddc_buf` is
+ * left empty ({NULL, 0}) and a handle NULL. An output buffer or handle is overwritten on entry, not
+ * freed: free what it held first. Every `_free` accepts NULL.
  *
  *  - Threads. A ddc_store may be used from any number of threads at once, except that
  *    ddc_store_close must not race with other calls. Builders and key rings may be shared
@@ -199,6 +199,21 @@ DDC_API int ddc_put_blob(ddc_store* store, const uint8_t* data, size_t len,
 DDC_API int ddc_get(ddc_store* store, const char* cid, ddc_buf* out, ddc_error** err);
 /* *found = 1 when the store holds `cid`, else 0. */
 DDC_API int ddc_contains(ddc_store* store, const char* cid, int* found, ddc_error** err);
+
+/* Most CIDs one ddc_multi_get call reads. */
+#define DDC_MAX_MULTI_GET 1024
+
+/* Reads `count` (at most DDC_MAX_MULTI_GET) blobs or events with batched I/O; each entry gets
+ * its own outcome, as in ddc_append_batch: codes[i] (DDC_OK, DDC_NOT_FOUND, DDC_ERASED, or
+ * DDC_INVALID_ARGUMENT for a malformed or NULL cids[i]), outs[i] (the bytes when codes[i] is
+ * DDC_OK, else {NULL, 0}; the caller frees each with ddc_buf_free) and, when `errors` is not
+ * NULL, errors[i] (a new error for each failed entry, NULL otherwise; the caller frees each).
+ * `outs` and `codes` hold `count` elements and may not be NULL. Returns DDC_OK when every entry
+ * was read; otherwise the code of the first failed entry, with *err naming its index.
+ * DDC_INVALID_ARGUMENT for bad arguments (count too large, NULL arrays) leaves the arrays
+ * untouched. */
+DDC_API int ddc_multi_get(ddc_store* store, const char* const* cids, size_t count, ddc_buf* outs,
+                          int* codes, ddc_error** errors, ddc_error** err);
 
 /* ---- Events: building and reading (no store needed) ---- */
 
@@ -361,6 +376,39 @@ typedef struct ddc_timeline_info {
 DDC_API int ddc_timeline(ddc_store* store, uint64_t bucket, const uint8_t user[DDC_KEY_SIZE],
                          ddc_timeline_info* out, ddc_error** err);
 
+/* ---- CAR export (car.h) ---- */
+
+/* What an export wrote. */
+typedef struct ddc_car_stats {
+  char root[DDC_CID_SIZE]; /* CID of the timeline object, the CAR's only root. */
+  uint64_t bucket;
+  uint64_t events;         /* Timeline size exported: the timeline object lists this many. */
+  uint64_t events_written; /* Event blocks written: events less the erased ones. */
+  uint64_t erased;         /* Listed but left out because they were erased. */
+  uint64_t blocks;         /* events_written + 1 (the timeline object). */
+  uint64_t bytes;          /* The CAR file's size. */
+} ddc_car_stats;
+
+/* Receives the CAR file in order, `len` bytes at a time; `bytes` is valid only during the call.
+ * Return DDC_OK to go on; any other value stops the export, which returns that ddc_code
+ * (DDC_IO_ERROR for a value that is not one) and calls the sink no more. */
+typedef int (*ddc_car_sink_fn)(void* context, const uint8_t* bytes, size_t len);
+
+/* Writes the (bucket, user) timeline, at its size when the call starts, as a CAR v1 file
+ * (docs/FORMAT.md, "CAR export") to `sink`, which IPFS tools read without ddc. Erased events
+ * stay listed in the timeline object but their blocks are left out. DDC_NOT_FOUND when the user
+ * has no event in the bucket (the sink is not called); DDC_CORRUPTION when a stored event does
+ * not hash to its CID. After an error the sink has received a prefix of the file, to be
+ * discarded. `out` may be NULL. */
+DDC_API int ddc_export_car(ddc_store* store, uint64_t bucket, const uint8_t user[DDC_KEY_SIZE],
+                           ddc_car_sink_fn sink, void* sink_context, ddc_car_stats* out,
+                           ddc_error** err);
+/* The same export written to the file `path` (NUL-terminated), atomically: through a temporary
+ * file next to it that is synced and renamed over `path`. On error `path` is left as it was
+ * and no temporary file remains. `out` may be NULL. */
+DDC_API int ddc_export_car_file(ddc_store* store, uint64_t bucket, const uint8_t user[DDC_KEY_SIZE],
+                                const char* path, ddc_car_stats* out, ddc_error** err);
+
 /* ---- Iterators over a timeline's events and a bucket's users ---- */
 
 /* An iterator sees what was committed when it was made. It must be freed before its store is
@@ -437,7 +485,41 @@ DDC_API int ddc_verify_checkpoint(const char* note, size_t note_len, const char*
                                   size_t verifier_key_len, uint64_t* size_out,
                                   uint64_t* time_ms_out, ddc_error** err);
 
-/* ---- Lists of stored records (grants, tombstones) ---- */
+/* ---- Roots and consistency proofs ----
+ * A consistency proof shows that a tree of `old_size` leaves is a prefix of the tree of
+ * `new_size` leaves (RFC 9162): a replica or an auditor holding the old root checks that the
+ * timeline or journal only grew. Proofs cross the interface as a ddc_buf of concatenated
+ * 32-byte hashes (len = DDC_HASH_SIZE * number of hashes, at most DDC_MAX_PROOF_HASHES). Sizes
+ * above the current size are DDC_INVALID_ARGUMENT. */
+
+#define DDC_MAX_PROOF_HASHES 64
+
+/* The (bucket, user) timeline's root at `size` events. */
+DDC_API int ddc_timeline_root(ddc_store* store, uint64_t bucket, const uint8_t user[DDC_KEY_SIZE],
+                              uint64_t size, uint8_t root_out[DDC_HASH_SIZE], ddc_error** err);
+/* The journal's current size and root; either output may be NULL. */
+DDC_API int ddc_journal(ddc_store* store, uint64_t* size_out, uint8_t root_out[DDC_HASH_SIZE],
+                        ddc_error** err);
+/* The journal's root at `size` appends. */
+DDC_API int ddc_journal_root(ddc_store* store, uint64_t size, uint8_t root_out[DDC_HASH_SIZE],
+                             ddc_error** err);
+/* *proof_out (the caller's) proves the timeline at old_size consistent with it at new_size. */
+DDC_API int ddc_timeline_consistency_proof(ddc_store* store, uint64_t bucket,
+                                           const uint8_t user[DDC_KEY_SIZE], uint64_t old_size,
+                                           uint64_t new_size, ddc_buf* proof_out, ddc_error** err);
+/* The same for the journal (one tree over every append of the store). */
+DDC_API int ddc_journal_consistency_proof(ddc_store* store, uint64_t old_size, uint64_t new_size,
+                                          ddc_buf* proof_out, ddc_error** err);
+/* Checks a consistency proof with nothing but the two roots (no store): DDC_OK when the tree
+ * with root `new_root` at new_size extends the one with `old_root` at old_size;
+ * DDC_INVALID_ARGUMENT saying what failed otherwise (also for a proof_len that is not a whole
+ * number of hashes). */
+DDC_API int ddc_verify_consistency_proof(uint64_t old_size, uint64_t new_size,
+                                         const uint8_t old_root[DDC_HASH_SIZE],
+                                         const uint8_t new_root[DDC_HASH_SIZE],
+                                         const uint8_t* proof, size_t proof_len, ddc_error** err);
+
+/* ---- Lists of stored records (grants, tombstones, names) ---- */
 
 typedef struct ddc_list ddc_list;
 
@@ -495,6 +577,75 @@ DDC_API int ddc_erase(ddc_store* store, const uint8_t* tombstone, size_t len, dd
 /* The tombstones stored for (bucket, user), in log order. *list is the caller's. */
 DDC_API int ddc_tombstones(ddc_store* store, uint64_t bucket, const uint8_t user[DDC_KEY_SIZE],
                            ddc_list** list, ddc_error** err);
+
+/* An erased event as a verifier sees it (erasure.h): the signed tombstone and the event's place
+ * in its timeline. Filled by ddc_prove_erasure, whose two buffers the caller frees with
+ * ddc_erasure_proof_free; a caller that received a proof from elsewhere may fill one itself
+ * (then it owns and frees the buffers as it allocated them). */
+typedef struct ddc_erasure_proof {
+  char event[DDC_CID_SIZE]; /* The erased event's CID. */
+  uint64_t bucket;
+  uint8_t user[DDC_KEY_SIZE];
+  uint64_t position; /* In the user's timeline. */
+  ddc_buf tombstone; /* The encoded, signed tombstone. */
+  uint64_t timeline_size;
+  uint8_t timeline_root[DDC_HASH_SIZE]; /* The timeline's root at timeline_size. */
+  ddc_buf timeline_path; /* The event's inclusion proof: concatenated 32-byte hashes. */
+} ddc_erasure_proof;
+
+/* The erasure proof of the erased event `event_cid`. DDC_NOT_FOUND when it is not an erased
+ * event. On failure *out is all zero (nothing to free). */
+DDC_API int ddc_prove_erasure(ddc_store* store, const char* event_cid, ddc_erasure_proof* out,
+                              ddc_error** err);
+/* Frees the proof's buffers and empties them. Accepts NULL. */
+DDC_API void ddc_erasure_proof_free(ddc_erasure_proof* proof);
+/* Checks an erasure proof with no store: the tombstone's signature (by the user, or by
+ * `bucket_owner` when not NULL), that it covers the event, and the event's inclusion under
+ * timeline_root. DDC_INVALID_ARGUMENT or DDC_PERMISSION_DENIED says what failed. */
+DDC_API int ddc_verify_erasure_proof(const ddc_erasure_proof* proof,
+                                     const uint8_t bucket_owner[DDC_KEY_SIZE], ddc_error** err);
+
+/* ---- Names: signed, human-readable pointers to CIDs (names.h) ---- */
+
+#define DDC_MAX_NAME_SIZE 256 /* A name with its NUL (names are 1..255 bytes). */
+
+/* A decoded name record. */
+typedef struct ddc_name_record {
+  char cid[DDC_CID_SIZE]; /* Of the encoded record. */
+  uint64_t bucket;
+  char name[DDC_MAX_NAME_SIZE]; /* NUL-terminated (names hold no NUL). */
+  char target[DDC_CID_SIZE];    /* What the name points at. */
+  uint64_t sequence;
+  uint32_t ttl_seconds;
+  uint64_t created_ms;
+  uint8_t signer[DDC_KEY_SIZE]; /* The bucket owner's ed25519 key. */
+} ddc_name_record;
+
+/* A name record "in `bucket`, `name` points at `target_cid`", signed with the bucket owner's
+ * seed. Names are 1..255 bytes of a-z, 0-9, '-', '_', '.', '/' (names.h gives the rules);
+ * ttl_seconds is 1..31536000; a newer record of a name needs a higher `sequence`.
+ * DDC_INVALID_ARGUMENT names the rule broken. *record_out is the caller's. */
+DDC_API int ddc_name_make(uint64_t bucket, const char* name, size_t name_len,
+                          const char* target_cid, uint64_t sequence, uint32_t ttl_seconds,
+                          uint64_t created_ms, const uint8_t owner_seed[DDC_KEY_SIZE],
+                          ddc_buf* record_out, ddc_error** err);
+/* Decodes an encoded name record strictly (the signature is not checked here: the store checks
+ * it on ddc_put_name). Items of ddc_names decode with this. */
+DDC_API int ddc_name_decode(const uint8_t* record, size_t len, ddc_name_record* out,
+                            ddc_error** err);
+/* Stores a name record after checking its signature and that its signer owns the bucket (the
+ * options' bucket_owner; DDC_PERMISSION_DENIED otherwise, and always without a bucket_owner).
+ * DDC_CONFLICT when its sequence is not above the name's current record's, unless it is that
+ * record itself: then DDC_OK with *existed = 1. `cid_out` and `existed` may be NULL. */
+DDC_API int ddc_put_name(ddc_store* store, const uint8_t* record, size_t len,
+                         char cid_out[DDC_CID_SIZE], int* existed, ddc_error** err);
+/* The current record of `name` in `bucket`: decoded into *out and encoded into *record_out
+ * (the caller's); either may be NULL. DDC_NOT_FOUND when the name has no record. */
+DDC_API int ddc_get_name(ddc_store* store, uint64_t bucket, const char* name, size_t name_len,
+                         ddc_name_record* out, ddc_buf* record_out, ddc_error** err);
+/* The current record of every name of `bucket`, in byte order of the names (a list of encoded
+ * records; decode each with ddc_name_decode). *list is the caller's. */
+DDC_API int ddc_names(ddc_store* store, uint64_t bucket, ddc_list** list, ddc_error** err);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -1,20 +1,18 @@
 // `ddc export car`: one user's timeline in one bucket as a CAR v1 file (docs/FORMAT.md, "CAR
-// export"), readable by IPFS tools.
-//
-// The root block lists every event CID, so it must be written before the events: a first pass
-// over the timeline collects the CIDs (38 bytes each in memory), a second streams each event
-// block straight to the output. Both passes stop at the timeline size read before the first,
-// so the file is one consistent state of the timeline. Each event is re-hashed before it is
-// written: a block whose bytes do not match its CID is never exported.
+// export"), readable by IPFS tools. The export itself is ExportTimelineCar (include/ddc/car.h);
+// this command chooses the bucket, shows progress and writes the file or standard output.
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
+#include "ddc/car.h"
 #include "ddc/store.h"
-#include "engine/event/car.h"
 #include "node/cli/cli.h"
 
 namespace ddc::cli {
@@ -70,57 +68,6 @@ Result<uint64_t> ChooseBucket(Store& store, const PublicKey& user, const std::st
   return found[0];
 }
 
-// Pass 1: the CIDs of positions [0, size). The iterator steps over erased events; their CIDs
-// (needed to check the root) come from TimelineEventCid, their blocks are not exported.
-Result<std::vector<Cid>> TimelineCids(Store& store, const TimelineInfo& info, Progress* progress) {
-  std::vector<Cid> cids;
-  cids.reserve(info.size);
-  auto it = store.NewTimelineIterator(info.bucket, info.user, TimelineSeek{});
-  if (!it.ok()) return it.status();
-  auto fill_to = [&](uint64_t position) -> Status {
-    while (cids.size() < position) {
-      auto erased = store.TimelineEventCid(info.bucket, info.user, cids.size());
-      if (!erased.ok()) return erased.status();
-      cids.push_back(*erased);
-    }
-    return Status::OK();
-  };
-  for (; (*it)->Valid() && (*it)->position() < info.size; (*it)->Next()) {
-    if (Status s = fill_to((*it)->position()); !s.ok()) return s;
-    cids.push_back((*it)->cid());
-    progress->Update("listing", cids.size(), 0);
-  }
-  if (!(*it)->status().ok()) return (*it)->status();
-  if (Status s = fill_to(info.size); !s.ok()) return s;
-  if (cids.size() != info.size) {
-    return Status::Corruption("timeline has " + std::to_string(info.size) +
-                              " events but the iterator visited " + std::to_string(cids.size()));
-  }
-  return cids;
-}
-
-// Pass 2: every event block, checked against pass 1 and against its own bytes.
-Status WriteEvents(Store& store, const TimelineInfo& info, std::span<const Cid> cids,
-                   car::Writer* writer, Progress* progress) {
-  auto it = store.NewTimelineIterator(info.bucket, info.user, TimelineSeek{});
-  if (!it.ok()) return it.status();
-  uint64_t position = 0;
-  for (; (*it)->Valid() && (*it)->position() < cids.size(); (*it)->Next()) {
-    position = (*it)->position();  // Erased positions are skipped: their blocks stay out.
-    const std::string_view bytes = (*it)->bytes();
-    const Cid cid =
-        EventCid(std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
-    if ((*it)->cid() != cids[position] || cid != cids[position]) {
-      return Status::Corruption("event at position " + std::to_string(position) + " is " +
-                                cid.ToString() + ", listed as " + cids[position].ToString());
-    }
-    Status s = writer->WriteBlock(cid, bytes);
-    if (!s.ok()) return s;
-    progress->Update("writing", position + 1, writer->bytes_written());
-  }
-  return (*it)->status();
-}
-
 int ExportCar(Args& args) {
   const std::string dir = args.Option("--dir");
   const std::string user_text = args.Option("--user");
@@ -141,31 +88,37 @@ int ExportCar(Args& args) {
         info.status().WithContext("user " + user_text + " in bucket " + std::to_string(*bucket)));
   }
   Progress progress(info->size);
-  auto cids = TimelineCids(**store, *info, &progress);
-  if (!cids.ok()) return Fail(cids.status().WithContext("export car"));
-  const std::string object = car::EncodeTimelineObject(
-      {.bucket = info->bucket, .user = info->user, .root = info->root, .events = *cids});
-  const Cid root = car::TimelineObjectCid(object);
-
-  auto output = Output::Open(out, /*binary=*/true);
-  if (!output.ok()) return Fail(output.status());
-  car::Writer writer([&](std::string_view bytes) { return (*output)->Write(bytes); });
-  Status s = writer.WriteHeader(std::span(&root, 1));
-  if (s.ok()) s = writer.WriteBlock(root, object);
-  if (s.ok()) s = WriteEvents(**store, *info, *cids, &writer, &progress);
-  if (s.ok()) s = (*output)->Commit();
+  auto on_progress = [&](const CarExportProgress& p) {
+    const bool listing = p.phase == CarExportProgress::Phase::kListing;
+    progress.Update(listing ? "listing" : "writing", p.events_done, p.bytes);
+  };
+  // A file is replaced atomically by the export; standard output is streamed to.
+  std::unique_ptr<Output> output;
+  if (out.empty() || out == "-") {
+    auto opened = Output::Open(out, /*binary=*/true);
+    if (!opened.ok()) return Fail(opened.status());
+    output = std::move(*opened);
+  }
+  Result<CarExportStats> stats =
+      output == nullptr
+          ? ExportTimelineCarToFile(**store, *bucket, *user, out, on_progress)
+          : ExportTimelineCar(
+                **store, *bucket, *user,
+                [&](std::string_view bytes) { return output->Write(bytes); }, on_progress);
+  if (stats.ok() && output != nullptr) {
+    if (Status s = output->Commit(); !s.ok()) stats = s;
+  }
   progress.Finish();
-  if (!s.ok()) return Fail(s.WithContext("export car"));
-  const uint64_t exported = writer.blocks_written() - 1;  // Less the timeline object.
+  if (!stats.ok()) return Fail(stats.status().WithContext("export car"));
   std::fprintf(stderr,
                "export car: %llu events of bucket %llu (%llu erased, not exported), %llu blocks, "
                "%llu bytes, %.1fs, root %s\n",
-               static_cast<unsigned long long>(exported),
-               static_cast<unsigned long long>(info->bucket),
-               static_cast<unsigned long long>(info->size - exported),
-               static_cast<unsigned long long>(writer.blocks_written()),
-               static_cast<unsigned long long>(writer.bytes_written()), progress.seconds(),
-               root.ToString().c_str());
+               static_cast<unsigned long long>(stats->events_written),
+               static_cast<unsigned long long>(stats->bucket),
+               static_cast<unsigned long long>(stats->erased),
+               static_cast<unsigned long long>(stats->blocks),
+               static_cast<unsigned long long>(stats->bytes), progress.seconds(),
+               stats->root.ToString().c_str());
   return 0;
 }
 

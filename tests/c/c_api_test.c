@@ -3,7 +3,9 @@
  * One store in a fresh directory under the directory given as argv[1] walks every function of
  * the interface: blobs, building, appending (one and batch) and reading events, opening scopes
  * with right, missing and wrong keys, timeline and users iterators, checkpoints, proofs
- * verified with the verifier key alone, grants, erasure. Each error path checks its code and
+ * verified with the verifier key alone, consistency proofs, multi-get, CAR export (streamed and
+ * to a file), grants, erasure and erasure proofs; a second store, with a bucket owner, walks
+ * signed names. Each error path checks its code and
  * that the error carries a message. Every buffer, handle and error is freed, so the asan build
  * (leak detection on) fails on a leak. Prints the first failed check and exits 1.
  */
@@ -528,6 +530,218 @@ static void TestProofs(void) {
   ddc_buf_free(&key);
 }
 
+static void TestMultiGet(void) {
+  char blob[DDC_CID_SIZE];
+  char missing[DDC_CID_SIZE];
+  uint8_t binary[DDC_CID_BINARY_SIZE];
+  const char* cids[4];
+  ddc_buf outs[4];
+  int codes[4];
+  ddc_error* errors[4];
+  ddc_buf event = {NULL, 0};
+  size_t i;
+
+  OK(ddc_put_blob(store, (const uint8_t*)"multi", 5, blob, &ok_err_));
+  OK(ddc_cid_to_binary(blob, binary, &ok_err_));
+  binary[DDC_CID_BINARY_SIZE - 1] ^= 1;
+  OK(ddc_cid_from_binary(binary, sizeof binary, missing, &ok_err_));
+  OK(ddc_get_event(store, first_cid, &event, &ok_err_));
+
+  cids[0] = blob;
+  cids[1] = first_cid;
+  OK(ddc_multi_get(store, cids, 2, outs, codes, NULL, &ok_err_));
+  CHECK(codes[0] == DDC_OK && codes[1] == DDC_OK);
+  CHECK(outs[0].len == 5 && memcmp(outs[0].data, "multi", 5) == 0 && outs[0].data[5] == 0);
+  CHECK(outs[1].len == event.len && memcmp(outs[1].data, event.data, event.len) == 0);
+  ddc_buf_free(&outs[0]);
+  ddc_buf_free(&outs[1]);
+
+  /* Each entry has its own outcome; the call reports the first failed one. */
+  cids[0] = blob;
+  cids[1] = missing;
+  cids[2] = "bafy-not-a-cid";
+  cids[3] = NULL;
+  {
+    ddc_error* err = NULL;
+    int code = ddc_multi_get(store, cids, 4, outs, codes, errors, &err);
+    int ok = code == DDC_NOT_FOUND && err != NULL && strstr(ddc_error_message(err), "cid 1 of 4");
+    ddc_error_free(err);
+    CHECK(ok);
+  }
+  CHECK(codes[0] == DDC_OK && outs[0].len == 5 && errors[0] == NULL);
+  CHECK(codes[1] == DDC_NOT_FOUND && outs[1].data == NULL && errors[1] != NULL);
+  CHECK(ddc_error_code(errors[1]) == DDC_NOT_FOUND);
+  CHECK(codes[2] == DDC_INVALID_ARGUMENT && outs[2].data == NULL && errors[2] != NULL);
+  CHECK(codes[3] == DDC_INVALID_ARGUMENT && outs[3].data == NULL && errors[3] != NULL);
+  for (i = 0; i < 4; i++) {
+    ddc_buf_free(&outs[i]);
+    ddc_error_free(errors[i]);
+  }
+  /* Bad arguments leave the arrays untouched. */
+  codes[0] = -1;
+  FAILS(DDC_INVALID_ARGUMENT, ddc_multi_get(store, cids, 1, outs, NULL, NULL, &err));
+  FAILS(DDC_INVALID_ARGUMENT, ddc_multi_get(store, NULL, 1, outs, codes, NULL, &err));
+  FAILS(DDC_INVALID_ARGUMENT,
+        ddc_multi_get(store, cids, DDC_MAX_MULTI_GET + 1, outs, codes, NULL, &err));
+  CHECK(codes[0] == -1);
+  OK(ddc_multi_get(store, NULL, 0, outs, codes, NULL, &ok_err_));
+  ddc_buf_free(&event);
+}
+
+/* Timeline and journal consistency proofs, checked with the two roots alone. */
+static void TestConsistency(void) {
+  ddc_timeline_info info;
+  uint8_t old_root[DDC_HASH_SIZE];
+  uint8_t root3[DDC_HASH_SIZE];
+  uint8_t journal_root[DDC_HASH_SIZE];
+  uint8_t journal_old[DDC_HASH_SIZE];
+  uint64_t journal_size = 0;
+  ddc_buf proof = {NULL, 0};
+
+  OK(ddc_timeline(store, BUCKET, user_key, &info, &ok_err_));
+  CHECK(info.size == 4);
+  OK(ddc_timeline_root(store, BUCKET, user_key, 4, old_root, &ok_err_));
+  CHECK(memcmp(old_root, info.root, DDC_HASH_SIZE) == 0);
+  OK(ddc_timeline_root(store, BUCKET, user_key, 2, old_root, &ok_err_));
+  OK(ddc_timeline_root(store, BUCKET, user_key, 3, root3, &ok_err_));
+  CHECK(memcmp(old_root, root3, DDC_HASH_SIZE) != 0);
+  FAILS(DDC_INVALID_ARGUMENT, ddc_timeline_root(store, BUCKET, user_key, 5, root3, &err));
+
+  OK(ddc_timeline_consistency_proof(store, BUCKET, user_key, 2, 4, &proof, &ok_err_));
+  CHECK(proof.len > 0 && proof.len % DDC_HASH_SIZE == 0);
+  OK(ddc_verify_consistency_proof(2, 4, old_root, info.root, proof.data, proof.len, &ok_err_));
+  /* The wrong old root, a changed hash, a size that does not match, a torn proof. */
+  FAILS_ANY(ddc_verify_consistency_proof(2, 4, root3, info.root, proof.data, proof.len, &err));
+  proof.data[0] ^= 0x01;
+  FAILS_ANY(ddc_verify_consistency_proof(2, 4, old_root, info.root, proof.data, proof.len, &err));
+  proof.data[0] ^= 0x01;
+  FAILS_ANY(ddc_verify_consistency_proof(3, 4, old_root, info.root, proof.data, proof.len, &err));
+  FAILS(DDC_INVALID_ARGUMENT,
+        ddc_verify_consistency_proof(2, 4, old_root, info.root, proof.data, proof.len - 1, &err));
+  FAILS(DDC_INVALID_ARGUMENT,
+        ddc_verify_consistency_proof(2, 4, NULL, info.root, proof.data, proof.len, &err));
+  ddc_buf_free(&proof);
+  FAILS(DDC_INVALID_ARGUMENT,
+        ddc_timeline_consistency_proof(store, BUCKET, user_key, 2, 9, &proof, &err));
+  CHECK(proof.data == NULL);
+  FAILS(DDC_NOT_FOUND,
+        ddc_timeline_consistency_proof(store, BUCKET, grantee_key, 1, 1, &proof, &err));
+
+  OK(ddc_journal(store, &journal_size, journal_root, &ok_err_));
+  CHECK(journal_size == 5);
+  OK(ddc_journal_root(store, 1, journal_old, &ok_err_));
+  OK(ddc_journal_consistency_proof(store, 1, journal_size, &proof, &ok_err_));
+  OK(ddc_verify_consistency_proof(1, journal_size, journal_old, journal_root, proof.data, proof.len,
+                                  &ok_err_));
+  FAILS_ANY(ddc_verify_consistency_proof(1, journal_size, old_root, journal_root, proof.data,
+                                         proof.len, &err));
+  ddc_buf_free(&proof);
+  FAILS(DDC_INVALID_ARGUMENT, ddc_journal_consistency_proof(store, 3, 2, &proof, &err));
+  FAILS(DDC_INVALID_ARGUMENT, ddc_journal_root(store, 6, journal_old, &err));
+}
+
+/* A growing buffer a CAR sink appends to; fail_at_call stops the export at that call. */
+typedef struct Collected {
+  uint8_t* data;
+  size_t len;
+  size_t calls;
+  size_t fail_at_call; /* 0: never. */
+  int fail_code;
+} Collected;
+
+static int CollectCar(void* context, const uint8_t* bytes, size_t len) {
+  Collected* c = (Collected*)context;
+  uint8_t* grown;
+  c->calls++;
+  if (c->fail_at_call != 0 && c->calls == c->fail_at_call) return c->fail_code;
+  grown = (uint8_t*)realloc(c->data, c->len + len + 1);
+  if (grown == NULL) return DDC_FAILED;
+  c->data = grown;
+  memcpy(c->data + c->len, bytes, len);
+  c->len += len;
+  return DDC_OK;
+}
+
+static int Contains(const uint8_t* hay, size_t hay_len, const uint8_t* needle, size_t len) {
+  size_t i;
+  for (i = 0; len <= hay_len && i <= hay_len - len; i++) {
+    if (memcmp(hay + i, needle, len) == 0) return 1;
+  }
+  return 0;
+}
+
+static void TestCarExport(const char* scratch) {
+  Collected car = {NULL, 0, 0, 0, 0};
+  ddc_car_stats stats;
+  ddc_buf event = {NULL, 0};
+  uint8_t root[DDC_CID_BINARY_SIZE];
+  char path[4200];
+  FILE* f;
+  uint8_t* file_bytes;
+  long file_len;
+
+  OK(ddc_export_car(store, BUCKET, user_key, CollectCar, &car, &stats, &ok_err_));
+  CHECK(stats.bucket == BUCKET && stats.events == 4 && stats.events_written == 4);
+  CHECK(stats.erased == 0 && stats.blocks == 5 && stats.bytes == car.len);
+  CHECK(strncmp(stats.root, "bafy2bzace", 10) == 0);
+  /* The header names the root; every event block holds the event's bytes. */
+  OK(ddc_cid_to_binary(stats.root, root, &ok_err_));
+  CHECK(Contains(car.data, car.len < 100 ? car.len : 100, root, sizeof root));
+  OK(ddc_get_event(store, first_cid, &event, &ok_err_));
+  CHECK(Contains(car.data, car.len, event.data, event.len));
+  ddc_buf_free(&event);
+  OK(ddc_get_event(store, last_cid, &event, &ok_err_));
+  CHECK(Contains(car.data, car.len, event.data, event.len));
+  ddc_buf_free(&event);
+
+  /* To a file: the same bytes. */
+  snprintf(path, sizeof path, "%s/user.car", scratch);
+  OK(ddc_export_car_file(store, BUCKET, user_key, path, NULL, &ok_err_));
+  f = fopen(path, "rb");
+  CHECK(f != NULL);
+  fseek(f, 0, SEEK_END);
+  file_len = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  file_bytes = (uint8_t*)malloc((size_t)file_len + 1);
+  if (file_bytes != NULL && fread(file_bytes, 1, (size_t)file_len, f) != (size_t)file_len) {
+    file_len = -1;
+  }
+  fclose(f);
+  remove(path);
+  {
+    int same = file_bytes != NULL && file_len == (long)car.len &&
+               memcmp(file_bytes, car.data, car.len) == 0;
+    free(file_bytes);
+    free(car.data);
+    CHECK(same);
+  }
+
+  /* A sink that fails stops the export with its code; a value that is no code is an I/O error. */
+  {
+    Collected failing = {NULL, 0, 0, 3, DDC_NO_SPACE};
+    FAILS(DDC_NO_SPACE,
+          ddc_export_car(store, BUCKET, user_key, CollectCar, &failing, &stats, &err));
+    free(failing.data);
+    CHECK(failing.calls == 3);
+  }
+  {
+    Collected failing = {NULL, 0, 0, 1, 1234};
+    FAILS(DDC_IO_ERROR, ddc_export_car(store, BUCKET, user_key, CollectCar, &failing, NULL, &err));
+    free(failing.data);
+    CHECK(failing.calls == 1);
+  }
+  /* No timeline: not found, and the sink is never called. */
+  {
+    Collected none = {NULL, 0, 0, 0, 0};
+    FAILS(DDC_NOT_FOUND, ddc_export_car(store, BUCKET, grantee_key, CollectCar, &none, NULL, &err));
+    CHECK(none.calls == 0);
+  }
+  FAILS(DDC_INVALID_ARGUMENT, ddc_export_car(store, BUCKET, user_key, NULL, NULL, NULL, &err));
+  FAILS(DDC_INVALID_ARGUMENT, ddc_export_car_file(store, BUCKET, user_key, NULL, NULL, &err));
+  snprintf(path, sizeof path, "%s/no/such/dir/user.car", scratch);
+  FAILS_ANY(ddc_export_car_file(store, BUCKET, user_key, path, NULL, &err));
+}
+
 static void TestGrants(void) {
   ddc_buf grant = {NULL, 0};
   ddc_buf forged = {NULL, 0};
@@ -625,8 +839,150 @@ static void TestErasure(void) {
   ddc_list_free(list);
 }
 
+/* After TestErasure: every event of the user is erased. */
+static void TestErasureProof(void) {
+  ddc_erasure_proof proof;
+  char blob[DDC_CID_SIZE];
+  Collected car = {NULL, 0, 0, 0, 0};
+  ddc_car_stats stats;
+
+  OK(ddc_prove_erasure(store, first_cid, &proof, &ok_err_));
+  CHECK(strcmp(proof.event, first_cid) == 0 && proof.bucket == BUCKET && proof.position == 0);
+  CHECK(memcmp(proof.user, user_key, DDC_KEY_SIZE) == 0 && proof.timeline_size >= 1);
+  CHECK(proof.tombstone.len > 0 && proof.timeline_path.len % DDC_HASH_SIZE == 0);
+  /* Checked without the store; the bucket owner's key is not needed for the user's tombstone. */
+  OK(ddc_verify_erasure_proof(&proof, NULL, &ok_err_));
+  proof.timeline_root[0] ^= 0x01;
+  FAILS_ANY(ddc_verify_erasure_proof(&proof, NULL, &err));
+  proof.timeline_root[0] ^= 0x01;
+  proof.tombstone.data[proof.tombstone.len - 1] ^= 0x01; /* The signature. */
+  FAILS_ANY(ddc_verify_erasure_proof(&proof, NULL, &err));
+  proof.tombstone.data[proof.tombstone.len - 1] ^= 0x01;
+  proof.timeline_path.len = proof.timeline_path.len == 0 ? 0 : proof.timeline_path.len - 1;
+  if (proof.timeline_path.len != 0) {
+    FAILS(DDC_INVALID_ARGUMENT, ddc_verify_erasure_proof(&proof, NULL, &err));
+  }
+  ddc_erasure_proof_free(&proof);
+  CHECK(proof.tombstone.data == NULL && proof.timeline_path.data == NULL);
+  ddc_erasure_proof_free(NULL);
+
+  OK(ddc_prove_erasure(store, last_cid, &proof, &ok_err_)); /* Erased with the whole timeline. */
+  CHECK(proof.position == 3);
+  OK(ddc_verify_erasure_proof(&proof, NULL, &ok_err_));
+  ddc_erasure_proof_free(&proof);
+
+  OK(ddc_put_blob(store, (const uint8_t*)"kept", 4, blob, &ok_err_));
+  FAILS(DDC_NOT_FOUND, ddc_prove_erasure(store, blob, &proof, &err));
+  CHECK(proof.tombstone.data == NULL);
+  FAILS(DDC_INVALID_ARGUMENT, ddc_prove_erasure(store, "bafy?", &proof, &err));
+  FAILS(DDC_INVALID_ARGUMENT, ddc_verify_erasure_proof(NULL, NULL, &err));
+
+  /* The CAR export still lists the erased events, without their blocks. */
+  OK(ddc_export_car(store, BUCKET, user_key, CollectCar, &car, &stats, &ok_err_));
+  free(car.data);
+  CHECK(stats.events == 4 && stats.events_written == 0 && stats.erased == 4 && stats.blocks == 1);
+}
+
+/* Names need a bucket owner: a second store whose options name one. */
+static uint8_t owner_seed[DDC_KEY_SIZE];
+static uint8_t owner_key[DDC_KEY_SIZE];
+
+static int BucketOwner(void* context, uint64_t bucket, uint8_t owner[DDC_KEY_SIZE]) {
+  (void)context;
+  if (bucket != BUCKET) return 0;
+  memcpy(owner, owner_key, DDC_KEY_SIZE);
+  return 1;
+}
+
+static void TestNames(const char* dir) {
+  ddc_options options;
+  ddc_store* named = NULL;
+  ddc_buf record = {NULL, 0};
+  ddc_buf newer = {NULL, 0};
+  ddc_buf fetched = {NULL, 0};
+  ddc_name_record decoded;
+  ddc_list* list = NULL;
+  ddc_list_item item;
+  char target[DDC_CID_SIZE];
+  char cid[DDC_CID_SIZE];
+  int existed = -1;
+
+  ddc_random_key(owner_seed);
+  ddc_public_key(owner_seed, owner_key);
+  ddc_options_init(&options);
+  options.dir = dir;
+  options.durability = DDC_SYNC_NONE;
+  options.bucket_owner = BucketOwner;
+  OK(ddc_store_open(&options, &named, &ok_err_));
+  OK(ddc_put_blob(named, (const uint8_t*)"home page", 9, target, &ok_err_));
+
+  OK(ddc_name_make(BUCKET, "www", 3, target, 1, 3600, 1763800004000ull, owner_seed, &record,
+                   &ok_err_));
+  OK(ddc_name_decode(record.data, record.len, &decoded, &ok_err_));
+  CHECK(decoded.bucket == BUCKET && strcmp(decoded.name, "www") == 0);
+  CHECK(strcmp(decoded.target, target) == 0 && decoded.sequence == 1);
+  CHECK(decoded.ttl_seconds == 3600 && decoded.created_ms == 1763800004000ull);
+  CHECK(memcmp(decoded.signer, owner_key, DDC_KEY_SIZE) == 0);
+  OK(ddc_put_name(named, record.data, record.len, cid, &existed, &ok_err_));
+  CHECK(existed == 0 && strcmp(cid, decoded.cid) == 0);
+  OK(ddc_put_name(named, record.data, record.len, NULL, &existed, &ok_err_));
+  CHECK(existed == 1);
+
+  memset(&decoded, 0, sizeof decoded);
+  OK(ddc_get_name(named, BUCKET, "www", 3, &decoded, &fetched, &ok_err_));
+  CHECK(strcmp(decoded.cid, cid) == 0 && strcmp(decoded.target, target) == 0);
+  CHECK(fetched.len == record.len && memcmp(fetched.data, record.data, record.len) == 0);
+  ddc_buf_free(&fetched);
+
+  /* A newer record wins; the old one cannot come back. */
+  OK(ddc_name_make(BUCKET, "www", 3, first_cid, 2, 60, 1763800005000ull, owner_seed, &newer,
+                   &ok_err_));
+  OK(ddc_put_name(named, newer.data, newer.len, NULL, NULL, &ok_err_));
+  FAILS(DDC_CONFLICT, ddc_put_name(named, record.data, record.len, NULL, NULL, &err));
+  OK(ddc_get_name(named, BUCKET, "www", 3, &decoded, NULL, &ok_err_));
+  CHECK(decoded.sequence == 2 && strcmp(decoded.target, first_cid) == 0);
+  ddc_buf_free(&newer);
+  ddc_buf_free(&record);
+
+  OK(ddc_name_make(BUCKET, "app.v2", 6, target, 1, 60, 1763800005000ull, owner_seed, &record,
+                   &ok_err_));
+  OK(ddc_put_name(named, record.data, record.len, NULL, NULL, &ok_err_));
+  ddc_buf_free(&record);
+  OK(ddc_names(named, BUCKET, &list, &ok_err_));
+  CHECK(ddc_list_count(list) == 2);
+  OK(ddc_list_get(list, 0, &item, &ok_err_));
+  OK(ddc_name_decode(item.bytes, item.len, &decoded, &ok_err_));
+  CHECK(strcmp(decoded.name, "app.v2") == 0 && strcmp(decoded.cid, item.cid) == 0);
+  ddc_list_free(list);
+  OK(ddc_names(named, BUCKET + 1, &list, &ok_err_));
+  CHECK(ddc_list_count(list) == 0);
+  ddc_list_free(list);
+
+  /* Error paths: a bad name, a bad target, not found, a signer who does not own the bucket, a
+   * store without a bucket owner, bytes that are no record. */
+  FAILS(DDC_INVALID_ARGUMENT,
+        ddc_name_make(BUCKET, "Bad..Name", 9, target, 1, 60, 1, owner_seed, &record, &err));
+  CHECK(record.data == NULL);
+  FAILS(DDC_INVALID_ARGUMENT,
+        ddc_name_make(BUCKET, "www", 3, "bafy?", 1, 60, 1, owner_seed, &record, &err));
+  FAILS(DDC_INVALID_ARGUMENT,
+        ddc_name_make(BUCKET, "www", 3, target, 1, 0, 1, owner_seed, &record, &err));
+  FAILS(DDC_NOT_FOUND, ddc_get_name(named, BUCKET, "nothing", 7, &decoded, &fetched, &err));
+  CHECK(fetched.data == NULL);
+  FAILS(DDC_INVALID_ARGUMENT, ddc_get_name(named, BUCKET, "UPPER", 5, NULL, NULL, &err));
+  OK(ddc_name_make(BUCKET, "www", 3, target, 9, 60, 1, other_seed, &record, &ok_err_));
+  FAILS(DDC_PERMISSION_DENIED, ddc_put_name(named, record.data, record.len, NULL, NULL, &err));
+  FAILS(DDC_PERMISSION_DENIED, ddc_put_name(store, record.data, record.len, NULL, NULL, &err));
+  ddc_buf_free(&record);
+  FAILS(DDC_INVALID_ARGUMENT, ddc_put_name(named, (const uint8_t*)"n", 1, NULL, NULL, &err));
+  FAILS(DDC_INVALID_ARGUMENT, ddc_name_decode((const uint8_t*)"n", 1, &decoded, &err));
+  OK(ddc_store_close(named, &ok_err_));
+}
+
 int main(int argc, char** argv) {
   char dir[4096];
+  char scratch[4096];
+  char names_dir[4200];
   ddc_error* err = NULL;
   int code;
   if (argc != 2) {
@@ -638,6 +994,8 @@ int main(int argc, char** argv) {
     perror("mkdtemp");
     return 2;
   }
+  snprintf(scratch, sizeof scratch, "%s", dir);
+  snprintf(names_dir, sizeof names_dir, "%s/names", dir);
   strncat(dir, "/store", sizeof dir - strlen(dir) - 1);
 
   TestBasics();
@@ -647,9 +1005,14 @@ int main(int argc, char** argv) {
   if (failures == 0) TestOpenEvent();
   if (failures == 0) TestBatch();
   if (failures == 0) TestIterators();
+  if (failures == 0) TestMultiGet();
   if (failures == 0) TestProofs();
+  if (failures == 0) TestConsistency();
+  if (failures == 0) TestCarExport(scratch);
   if (failures == 0) TestGrants();
   if (failures == 0) TestErasure();
+  if (failures == 0) TestErasureProof();
+  if (failures == 0) TestNames(names_dir);
 
   ddc_builder_free(builder);
   ddc_keyring_free(keys);

@@ -1,7 +1,8 @@
 # Type stubs of the compiled module ddc._ddc (bindings/python/src). Events are dicts in the JSON
 # shape of the node's GET /v1/events/{cid}, with each scope's "data" as bytes.
 from os import PathLike
-from typing import Any, Dict, Iterator, List, Literal, Mapping, Optional, Sequence, Union
+from typing import (Any, BinaryIO, Dict, Iterator, List, Literal, Mapping, Optional, Sequence,
+                    TypedDict, Union)
 
 import pandas
 
@@ -9,6 +10,37 @@ Json = Union[Dict[str, Any], str]
 KeyBytes = Union[bytes, str]  # 32 bytes, or 64 hex digits.
 EventDict = Dict[str, Any]
 EventLike = Union[bytes, Mapping[str, Any]]
+HashLike = Union[bytes, str]  # 32 bytes, or 64 hex digits.
+
+class CarExportStats(TypedDict):
+    root: str            # CID of the timeline object, the CAR's only root.
+    bucket: int
+    events: int          # Timeline size exported (the timeline object lists this many).
+    events_written: int  # Event blocks written: events less the erased ones.
+    erased: int
+    blocks: int          # events_written + 1 (the timeline object).
+    bytes: int           # The CAR file's size.
+
+class NameRecord(TypedDict):
+    cid: str
+    bucket: int
+    name: str
+    target: str          # The CID the name points at.
+    sequence: int
+    ttl_seconds: int
+    created_ms: int
+    signer: str          # The bucket owner's public key, hex.
+    bytes: bytes         # The encoded, signed record.
+
+class ErasureProof(TypedDict):
+    event: str
+    bucket: int
+    user: str
+    position: int
+    tombstone: bytes
+    timeline_size: int
+    timeline_root: str
+    timeline_path: List[str]
 
 class Error(Exception):
     code: str
@@ -123,6 +155,21 @@ class Store:
                bucket: Optional[int] = None, scope: Optional[str] = None) -> List[Dict[str, Any]]: ...
     def erase(self, tombstone: bytes) -> Dict[str, Any]: ...
     def tombstones(self, bucket: int, user: KeyBytes) -> List[Dict[str, Any]]: ...
+    def prove_erasure(self, cid: str) -> ErasureProof: ...
+    # CAR v1 export of one timeline: a path is written atomically; a file object gets write()s.
+    def export_car(self, bucket: int, user: KeyBytes,
+                   out: Union[str, PathLike[str], BinaryIO]) -> CarExportStats: ...
+    # Signed names (bucket_owners must name the bucket's owner for put_name).
+    def put_name(self, record: bytes) -> Dict[str, Any]: ...
+    def get_name(self, bucket: int, name: str) -> NameRecord: ...
+    def names(self, bucket: int) -> List[NameRecord]: ...
+    # Roots (hex) and RFC 9162 consistency proofs (lists of hex hashes).
+    def timeline_root(self, bucket: int, user: KeyBytes, size: int) -> str: ...
+    def journal(self) -> Dict[str, Any]: ...
+    def journal_root(self, size: int) -> str: ...
+    def timeline_consistency_proof(self, bucket: int, user: KeyBytes, old_size: int,
+                                   new_size: int) -> List[str]: ...
+    def journal_consistency_proof(self, old_size: int, new_size: int) -> List[str]: ...
 
 def generate_master_key() -> bytes: ...
 def open_event(event: EventLike, keys: KeyRing, *, trusted: bool = False) -> Dict[str, Any]: ...
@@ -139,3 +186,11 @@ def make_tombstone(signer: KeyPair, *, bucket: int, user: Optional[KeyBytes] = N
                    event: Optional[str] = None, reason: str = "",
                    timestamp_ms: Optional[int] = None) -> bytes: ...
 def verify_store(path: Union[str, PathLike[str]]) -> Dict[str, Any]: ...
+def make_name(owner: KeyPair, *, bucket: int, name: str, target: str, sequence: int,
+              ttl_seconds: int = 3600, created_ms: Optional[int] = None) -> bytes: ...
+def decode_name(record: bytes) -> NameRecord: ...
+def verify_checkpoint(note: str, verifier_key: str) -> Dict[str, Any]: ...
+def verify_consistency_proof(old_size: int, new_size: int, old_root: HashLike, new_root: HashLike,
+                             proof: Sequence[HashLike]) -> None: ...
+def verify_erasure_proof(proof: Mapping[str, Any], *,
+                         bucket_owner: Optional[KeyBytes] = None) -> None: ...

@@ -57,6 +57,9 @@ py::dict GrantToDict(const Grant& grant, const Cid& cid);
 
 void RegisterEvents(py::module_& module);
 void RegisterStore(py::module_& module);
+// CAR export, names, consistency and erasure proofs (store_records.cc); adds methods to the
+// ddc.Store class RegisterStore made.
+void RegisterStoreRecords(py::module_& module);
 
 }  // namespace ddc::python
 

@@ -10,4 +10,5 @@ PYBIND11_MODULE(_ddc, m) {
   ddc::python::InitErrors(m);
   ddc::python::RegisterEvents(m);
   ddc::python::RegisterStore(m);
+  ddc::python::RegisterStoreRecords(m);  // Adds to ddc.Store: after RegisterStore.
 }

@@ -25,45 +25,13 @@
 #include "ddc/options.h"
 #include "ddc/timeline.h"
 #include "ddc/verify.h"
+#include "py_store.h"
 
 namespace ddc::python {
 
 using namespace pybind11::literals;  // NOLINT(google-build-using-namespace)
 
 namespace {
-
-struct PyStore {
-  std::unique_ptr<Store> store;
-  std::string path;
-  std::shared_mutex mutex;
-  bool closed = false;  // Guarded by mutex.
-
-  PyStore() = default;
-  PyStore(const PyStore&) = delete;
-  PyStore& operator=(const PyStore&) = delete;
-  ~PyStore() {
-    if (store == nullptr) return;
-    try {
-      py::gil_scoped_release nogil;
-      std::unique_lock lock(mutex);
-      if (!closed) {
-        Status ignored = store->Close();  // The destructor has no one to report to.
-        (void)ignored;
-      }
-      store.reset();
-    } catch (...) {  // NOLINT(bugprone-empty-catch): nothing to report to from a destructor.
-    }
-  }
-
-  // Runs `f(store)` without the GIL under the shared lock. Throws StoreClosed after close().
-  template <typename F>
-  auto Run(F&& f) {
-    py::gil_scoped_release nogil;
-    std::shared_lock lock(mutex);
-    if (closed) throw StoreClosed{};
-    return f(*store);
-  }
-};
 
 Durability ParseDurability(const std::string& name) {
   if (name == "group") return Durability::kSyncEveryGroup;
