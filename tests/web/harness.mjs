@@ -138,6 +138,17 @@ export function checkpoint (node) {
   return post(`${node.url}/v1/checkpoints`, '', 'application/json')
 }
 
+// Anchors the node's newest checkpoint on its chain now (POST /v1/anchors): the Anchor JSON.
+export function anchorNow (node) {
+  return post(`${node.url}/v1/anchors`, '', 'application/json')
+}
+
+// GET `target` of the node: {status, body} with the body parsed as JSON.
+export async function getJson (node, target) {
+  const response = await fetch(node.url + target, { headers: { Accept: 'application/json' } })
+  return { status: response.status, body: await response.json() }
+}
+
 export async function launchChromium () {
   const { chromium } = await loadPlaywright()
   const executablePath = process.env.CHROMIUM || '/usr/bin/chromium'

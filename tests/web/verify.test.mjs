@@ -9,7 +9,10 @@
 //   - zstd scope containers (stored-block frames built here) and what the reader refuses;
 //   - every altered byte of a proof makes it fail;
 //   - access tokens `ddc token issue` makes decode and check in auth.js, and an altered or
-//     widened one is refused; request signatures cover the bytes FORMAT.md defines.
+//     widened one is refused; request signatures cover the bytes FORMAT.md defines;
+//   - an anchor proof a live ddc-node serves (GET /v1/checkpoints/{size}/anchor) verifies with
+//     verifyAnchor against the chain authority and node key of GET /v1/chain, and fails for
+//     another note, key, or any altered byte, path hash, index or claim, without throwing.
 // The random cases print their seed; DDC_TEST_SEED=<n> replays them.
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
@@ -20,6 +23,8 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { test } from 'node:test'
 
+import { anchorNow, checkpoint, getJson, makeUser, putEvent, startNode, tempDir } from './harness.mjs'
+
 const here = path.dirname(fileURLToPath(import.meta.url))
 const app = path.resolve(here, '../../node/web/app')
 if (!fs.existsSync(path.resolve(app, '../node_modules/@ipld/dag-cbor'))) {
@@ -29,6 +34,7 @@ const { fromHex, toHex, toBase64 } = await import(path.join(app, 'bytes.js'))
 const verify = await import(path.join(app, 'verify.js'))
 const scopes = await import(path.join(app, 'scopes.js'))
 const auth = await import(path.join(app, 'auth.js'))
+const { ScaleReader } = await import(path.join(app, 'scale.js'))
 const { blake2b } = await import(path.resolve(app, '../node_modules/@noble/hashes/blake2.js'))
 const dagCbor = await import(path.resolve(app, '../node_modules/@ipld/dag-cbor/src/index.js'))
 
@@ -284,3 +290,167 @@ function writeFile (dir, name, text) {
 function fromBase64Text (text) {
   return Uint8Array.from(Buffer.from(text, 'base64'))
 }
+
+test('the SCALE reader takes compact integers in their shortest form only', () => {
+  const read = (text, max) => {
+    const r = new ScaleReader(fromHex(text), 'test')
+    const v = r.compact(max)
+    r.finish()
+    return v
+  }
+  // Parity's SCALE codec's own examples and each mode's bounds.
+  for (const [text, value] of [['00', 0n], ['04', 1n], ['a8', 42n], ['fc', 63n], ['0101', 64n],
+    ['1501', 69n], ['fdff', 16383n], ['02000100', 16384n], ['feffffff', (1n << 30n) - 1n],
+    ['0300000040', 1n << 30n], ['03ffffffff', (1n << 32n) - 1n], ['070000000001', 1n << 32n],
+    ['0b00407a10f35a', 100000000000000n], ['13ffffffffffffffff', (1n << 64n) - 1n]]) {
+    assert.equal(read(text), value, text)
+  }
+  for (const text of ['0100', 'fd00', '02000000', 'feff0000', '03ffffff3f', '070000000000',
+    '1700000000000000000001', '01', '02ffff', '03ffffff', '']) {
+    assert.throws(() => read(text), /test: /, text)
+  }
+  assert.throws(() => read('070000000001', 0xffffffffn), /above/)
+  assert.equal(read('fc', 63n), 63n)
+  assert.throws(() => read('0101', 63n), /compact integer 64 above 63 at byte 0/)
+  assert.throws(() => read('0400'), /1 trailing bytes at byte 1/)
+  const r = new ScaleReader(fromHex('0c616263ff'), 'vec')
+  assert.equal(Buffer.from(r.byteString(3)).toString(), 'abc')
+  assert.throws(() => new ScaleReader(fromHex('10616263'), 'vec').byteString(3), /above 3/)
+  assert.throws(() => new ScaleReader(fromHex('0c6162'), 'vec').byteString(3), /truncated/)
+})
+
+// Flips one bit of byte `i` of a hex string.
+function flipHexByte (text, i) {
+  const byte = (parseInt(text.slice(2 * i, 2 * i + 2), 16) ^ 1).toString(16).padStart(2, '0')
+  return text.slice(0, 2 * i) + byte + text.slice(2 * i + 2)
+}
+
+test('anchor proofs of a live ddc-node verify in verifyAnchor, and fail for anything altered', async () => {
+  const dir = tempDir('ddc-web-anchor-')
+  // Checkpoints and anchors only when this test asks for them.
+  const node = await startNode(path.join(dir, 'data'),
+    ['--auth', 'off', '--checkpoint-interval-ms', '0', '--anchor-interval-ms', '0'])
+  try {
+    const user = makeUser(dir, 'anchorer')
+    await putEvent(node, dir, user, {
+      bucket: 3, id: 'a1', type: 'page_view', time: 1_767_225_600_000, publicScopes: { meta: { n: 1 } }
+    })
+    const cp = await checkpoint(node)
+    const before = await getJson(node, `/v1/checkpoints/${cp.size}/anchor`)
+    assert.equal(before.status, 404)
+    assert.equal(before.body.error.code, 'not_anchored')
+    assert.equal((await getJson(node, `/v1/checkpoints/${cp.size + 1}/anchor`)).body.error.code, 'not_found')
+    const made = await anchorNow(node)
+    const { status, body: anchor } = await getJson(node, `/v1/checkpoints/${cp.size}/anchor`)
+    assert.equal(status, 200)
+    assert.equal(anchor.checkpoint.note, cp.note)
+    const { status: chainStatus, body: chain } = await getJson(node, '/v1/chain')
+    assert.equal(chainStatus, 200)
+    const authority = chain.authority
+    const submitter = chain.node_account.key
+
+    const good = verify.verifyAnchor(anchor, cp.note, authority, submitter)
+    assert.equal(good.ok, true, good.detail)
+    assert.deepEqual(good.block, {
+      number: made.anchor.block.number, hash: made.anchor.block.hash, timeMs: made.anchor.block.time_ms
+    })
+    assert.equal(good.block.hash, hex(blake2b(fromHex(anchor.proof.header), { dkLen: 32 })))
+    assert.ok(good.block.number >= 1 && good.block.number <= chain.best.number)
+    assert.equal(good.index, anchor.proof.index)
+
+    const fails = (altered, why, note = cp.note, auth = authority, sub = submitter) => {
+      const r = verify.verifyAnchor(altered, note, auth, sub)
+      assert.equal(r.ok, false, `${why}: ${r.detail}`)
+      assert.equal(typeof r.detail, 'string', why)
+      assert.equal(r.block, null, why)
+      return r.detail
+    }
+    const withProof = (change) => ({ ...anchor, proof: { ...anchor.proof, ...change } })
+    const random32 = () => crypto.randomBytes(32).toString('hex')
+
+    // Another note: changed by one character, and another signed checkpoint of the same size.
+    assert.match(fails(anchor, 'note changed', cp.note.replace(/\n$/, ' \n')), /not this checkpoint/)
+    const again = await checkpoint(node)
+    assert.equal(again.size, cp.size)
+    fails(anchor, 'another note of the same size', again.note)
+    // Other keys.
+    assert.match(fails(anchor, 'authority changed', cp.note, random32()), /seal of block/)
+    fails(anchor, 'the node key as authority', cp.note, submitter)
+    assert.match(fails(anchor, 'submitter changed', cp.note, authority, random32()), /not by the expected key/)
+    fails(anchor, 'the authority as submitter', cp.note, authority, authority)
+    // Every byte of the header, the anchoring extrinsic and the timestamp inherent.
+    for (const field of ['header', 'extrinsic', 'time_extrinsic']) {
+      for (let i = 0; i < anchor.proof[field].length / 2; ++i) {
+        fails(withProof({ [field]: flipHexByte(anchor.proof[field], i) }), `${field} byte ${i} flipped`)
+      }
+      fails(withProof({ [field]: anchor.proof[field].slice(0, -2) }), `${field} truncated`)
+      fails(withProof({ [field]: anchor.proof[field] + '00' }), `${field} with a trailing byte`)
+      fails(withProof({ [field]: anchor.proof[field].toUpperCase() }), `${field} in upper case`)
+      fails(withProof({ [field]: anchor.proof[field].slice(1) }), `${field} of odd length`)
+      fails(withProof({ [field]: 42 }), `${field} not a string`)
+    }
+    // Every hash of both paths, and the paths' lengths.
+    for (const field of ['path', 'time_path']) {
+      const list = anchor.proof[field]
+      assert.ok(list.length > 0, `${field} is not empty in a block of ${anchor.proof.count}`)
+      for (let i = 0; i < list.length; ++i) {
+        for (const at of [0, 31]) {
+          const changed = [...list]
+          changed[i] = flipHexByte(changed[i], at)
+          fails(withProof({ [field]: changed }), `${field}[${i}] byte ${at} flipped`)
+        }
+      }
+      fails(withProof({ [field]: list.slice(1) }), `${field} shortened`)
+      fails(withProof({ [field]: [...list, list[0]] }), `${field} lengthened`)
+      fails(withProof({ [field]: list.join('') }), `${field} not a list`)
+    }
+    // Indexes and counts.
+    const { index, count } = anchor.proof
+    for (const other of [0, index - 1, index + 1, count, -1, 1.5, String(index)]) {
+      if (other !== index) fails(withProof({ index: other }), `index ${other}`)
+    }
+    for (const other of [0, count - 1, count + 1, 4097, String(count)]) {
+      if (other !== count) fails(withProof({ count: other }), `count ${other}`)
+    }
+    // The answer's claims must be what the proof shows.
+    const claim = (change) => ({ ...anchor, anchor: { ...anchor.anchor, ...change } })
+    fails(claim({ block: { ...anchor.anchor.block, number: anchor.anchor.block.number + 1 } }), 'claimed block number')
+    fails(claim({ block: { ...anchor.anchor.block, hash: random32() } }), 'claimed block hash')
+    fails(claim({ block: { ...anchor.anchor.block, time_ms: anchor.anchor.block.time_ms + 1 } }), 'claimed block time')
+    fails(claim({ index: index + 1 }), 'claimed index')
+    fails(claim({ extrinsic_hash: random32() }), 'claimed extrinsic hash')
+    fails(claim({ submitter: authority }), 'claimed submitter')
+    // Malformed answers and arguments give a result, never an exception.
+    for (const [answer, why] of [[null, 'null'], [{}, 'no proof'], [{ ...anchor, anchor: null }, 'no anchor'],
+      [withProof({ header: '' }), 'empty header'], [{ ...anchor, proof: 'x' }, 'proof not an object']]) {
+      fails(answer, why)
+    }
+    fails(anchor, 'note not a string', 7)
+    fails(anchor, 'short authority', cp.note, authority.slice(2))
+    fails(anchor, 'authority not hex', cp.note, 'zz' + authority.slice(2))
+    fails(anchor, 'submitter missing', cp.note, authority, null)
+    // The proof was not changed by any of the above.
+    assert.equal(verify.verifyAnchor(anchor, cp.note, authority, submitter).ok, true)
+  } finally {
+    assert.equal(await node.stop(), 0, 'ddc-node exits 0 on SIGTERM')
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('a node without a chain answers 501 no_chain for its chain and anchors', async () => {
+  const dir = tempDir('ddc-web-nochain-')
+  const node = await startNode(path.join(dir, 'data'), ['--auth', 'off', '--checkpoint-interval-ms', '0', '--chain', 'off'])
+  try {
+    const user = makeUser(dir, 'plain')
+    await putEvent(node, dir, user, { bucket: 3, id: 'p1', type: 't', time: 1_767_225_600_000, publicScopes: { meta: { n: 1 } } })
+    const cp = await checkpoint(node)
+    for (const target of ['/v1/chain', `/v1/checkpoints/${cp.size}/anchor`]) {
+      const { status, body } = await getJson(node, target)
+      assert.equal(status, 501, target)
+      assert.equal(body.error.code, 'no_chain', target)
+    }
+  } finally {
+    assert.equal(await node.stop(), 0, 'ddc-node exits 0 on SIGTERM')
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+})

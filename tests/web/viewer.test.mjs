@@ -2,15 +2,20 @@
 // in headless Chromium driven by playwright-core.
 //
 // A real ddc-node is filled with events the `ddc` CLI signs, whose sealed scopes
-// ddc-crypto-tool sealed under a known master key, and sealed by a checkpoint; one more event
+// ddc-crypto-tool sealed under a known master key, and sealed by a checkpoint that is anchored
+// on the node's dev chain (POST /v1/anchors; no periodic checkpoints or anchors); one more event
 // comes after the checkpoint. The browser then:
 //   - picks a bucket, a user, opens the timeline and an event, and shows the CID, signature,
-//     timeline and journal inclusion and checkpoint signature checks green, and "not anchored";
+//     timeline and journal inclusion, checkpoint signature and chain anchor checks green, with
+//     the block the node anchored in, and the chain in the header line;
 //   - opens the sealed scope with the right master key (and with the derived scope key) and
 //     shows its JSON; shows "Wrong key" for another key;
 //   - shows the verification FAILS when a proof's path, the proof's checkpoint or the event's
 //     bytes are altered on the way (page.route);
 //   - shows "not sealed by a checkpoint yet" for the event after the checkpoint;
+//   - shows the anchor check FAILS for an altered anchor proof, "No chain" for a node answering
+//     501 no_chain, and "Not anchored yet" for a new checkpoint until POST /v1/anchors, after
+//     which a newer note of the same journal size is covered by the anchored one;
 //   - renders the operations of docs/openapi.yaml on /docs.
 // Every request the pages make must go to the node (127.0.0.1 and its port), and the pasted
 // keys must appear in no request. Screenshots go to $DDC_WEB_SCREENSHOTS (ctest: the build's
@@ -22,13 +27,13 @@ import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 
 import {
-  checkpoint, launchChromium, makeUser, putEvent, requireEnv, startNode, tempDir
+  anchorNow, checkpoint, getJson, launchChromium, makeUser, putEvent, requireEnv, startNode, tempDir
 } from './harness.mjs'
 
 const kWait = { timeout: 30_000 }
 const shots = process.env.DDC_WEB_SCREENSHOTS || path.join(process.cwd(), 'screenshots')
 const bucket = 7
-let dir, node, browser, alice, bob
+let dir, node, browser, alice, bob, anchored, chain
 const cids = {}
 
 before(async () => {
@@ -36,8 +41,9 @@ before(async () => {
   dir = tempDir('ddc-web-')
   // Access control off: this test is about the viewer, not tokens (the viewer reads what an
   // anonymous client may read).
-  // No periodic checkpoints: the test makes them when it needs one.
-  node = await startNode(path.join(dir, 'data'), ['--auth', 'off', '--checkpoint-interval-ms', '0'])
+  // No periodic checkpoints or anchors: the test makes them when it needs one.
+  node = await startNode(path.join(dir, 'data'),
+    ['--auth', 'off', '--checkpoint-interval-ms', '0', '--anchor-interval-ms', '0'])
   alice = makeUser(dir, 'alice')
   bob = makeUser(dir, 'bob')
   const t0 = 1_767_225_600_000 // 2026-01-01
@@ -65,6 +71,8 @@ before(async () => {
     bucket: 9, id: 'b2', type: 'page_view', time: t0 + 2000, publicScopes: { meta: { page: '/' } }
   })
   await checkpoint(node)
+  anchored = await anchorNow(node)
+  chain = (await getJson(node, '/v1/chain')).body
   cids.late = await putEvent(node, dir, alice, {
     bucket, id: 'e3', type: 'purchase', time: t0 + 120_000, prev: cids.cart,
     publicScopes: { meta: { total: 42.5 } }
@@ -140,15 +148,24 @@ describe('data viewer', () => {
 
     await cart.locator('a').click()
     await page.locator('#verify-summary .badge-ok', { hasText: 'Verified' }).waitFor(kWait)
-    for (const check of ['cid', 'signature', 'timeline', 'journal', 'checkpoint']) {
+    for (const check of ['cid', 'signature', 'timeline', 'journal', 'checkpoint', 'anchor']) {
       assert.equal(await page.locator(`[data-check="${check}"] .badge-ok`).count(), 1, `${check} verifies`)
     }
-    assert.match(await page.locator('[data-check="anchor"]').textContent(), /Not anchored yet/)
+    const anchorRow = page.locator('[data-check="anchor"]')
+    const block = anchored.anchor.block
+    assert.equal(await anchorRow.getAttribute('data-block-number'), String(block.number))
+    assert.equal(await anchorRow.getAttribute('data-block-hash'), block.hash)
+    const anchorText = await anchorRow.textContent()
+    assert.match(anchorText, /Anchored on chain/)
+    assert.ok(anchorText.includes(`Block #${block.number} at ${new Date(block.time_ms).toISOString().replace('T', ' ').replace('Z', ' UTC')}`), anchorText)
+    assert.ok(anchorText.includes(` on ${chain.name}, hash ${block.hash.slice(0, 8)}…${block.hash.slice(-8)}`), anchorText)
+    assert.match(await page.locator('#chain-info').textContent(), new RegExp(`^chain ${chain.name} at block #\\d+$`))
     assert.match(await page.locator('#event').textContent(), /the latest/)
     assert.equal(await page.locator('[data-scope="meta"] .j-string', { hasText: '"B-42"' }).count(), 1,
       'the public scope is shown')
     assert.match(page.url(), new RegExp(`#/b/${bucket}/u/${alice.publicKey}/e/${cids.cart}$`))
     await shot(page, '3-event-verified')
+    await page.locator('section.verify').screenshot({ path: path.join(shots, '3a-anchored-on-chain.png') })
 
     // The event after the checkpoint: signed, but not sealed yet.
     await page.locator(`.tl-item[data-cid="${cids.late}"] a`).click()
@@ -233,6 +250,78 @@ describe('data viewer', () => {
       check()
       await context.close()
     }
+  })
+})
+
+describe('anchors in the data viewer', () => {
+  const anchorRow = (page) => page.locator('[data-check="anchor"]')
+
+  test('an altered anchor proof fails the verification', async () => {
+    const { context, page, check } = await openPage()
+    await page.route('**/v1/checkpoints/*/anchor', async (route) => {
+      const answer = await (await route.fetch()).json()
+      const header = answer.proof.header
+      // A byte of the state root: the authority's seal no longer covers the header.
+      answer.proof.header = header.slice(0, 80) + (header[80] === '0' ? '1' : '0') + header.slice(81)
+      return route.fulfill({ json: answer })
+    })
+    await browseToEvent(page, cids.cart)
+    await page.locator('#verify-summary .badge-fail', { hasText: 'Verification FAILED' }).waitFor(kWait)
+    assert.equal(await anchorRow(page).locator('.badge-fail').count(), 1)
+    assert.match(await anchorRow(page).textContent(), /the seal of block \d+ does not verify/)
+    for (const other of ['cid', 'signature', 'timeline', 'journal', 'checkpoint']) {
+      assert.equal(await page.locator(`[data-check="${other}"] .badge-ok`).count(), 1, `${other} still verifies`)
+    }
+    await shot(page, '9-anchor-tampered')
+    check()
+    await context.close()
+  })
+
+  test('a node without a chain is shown, not failed', async () => {
+    const { context, page, check } = await openPage()
+    const noChain = (route) => route.fulfill({
+      status: 501, json: { error: { code: 'no_chain', message: 'this node runs without a chain' } }
+    })
+    await page.route('**/v1/chain', noChain)
+    await page.route('**/v1/checkpoints/*/anchor', noChain)
+    await browseToEvent(page, cids.cart)
+    await page.locator('#verify-summary .badge-ok', { hasText: 'Verified' }).waitFor(kWait)
+    assert.equal(await anchorRow(page).locator('.badge-none', { hasText: 'No chain' }).count(), 1)
+    assert.equal(await page.locator('#chain-info').textContent(), 'no chain')
+    await shot(page, '10-no-chain')
+    check()
+    await context.close()
+  })
+
+  test('a new checkpoint is "not anchored yet" until it is anchored', async () => {
+    // Seals the late event too; every event's proof now uses this checkpoint.
+    const newer = await checkpoint(node)
+    const { context, page, check } = await openPage()
+    await browseToEvent(page, cids.late)
+    await page.locator('#verify-summary .badge-ok', { hasText: 'Verified' }).waitFor(kWait)
+    assert.equal(await anchorRow(page).locator('.badge-none', { hasText: 'Not anchored yet' }).count(), 1)
+    assert.match(await anchorRow(page).textContent(), new RegExp(`checkpoint of size ${newer.size} is not anchored`))
+    await shot(page, '11-not-anchored-yet')
+
+    const made = await anchorNow(node)
+    assert.equal(made.checkpoint.note, newer.note)
+    assert.ok(made.anchor.block.number > anchored.anchor.block.number)
+    await page.reload()
+    await page.locator('#verify-summary .badge-ok', { hasText: 'Verified' }).waitFor(kWait)
+    assert.equal(await anchorRow(page).locator('.badge-ok', { hasText: 'Anchored on chain' }).count(), 1)
+    assert.equal(await anchorRow(page).getAttribute('data-block-number'), String(made.anchor.block.number))
+
+    // A newer note of the same size, not anchored: the proof uses it, and the anchored note of the
+    // same journal size and root stands for it.
+    const same = await checkpoint(node)
+    assert.equal(same.size, newer.size)
+    await page.reload()
+    await page.locator('#verify-summary .badge-ok', { hasText: 'Verified' }).waitFor(kWait)
+    assert.equal(await anchorRow(page).locator('.badge-ok', { hasText: 'Anchored on chain' }).count(), 1)
+    assert.match(await anchorRow(page).textContent(), /anchored as another note of the same journal size and root/)
+    assert.equal(await anchorRow(page).getAttribute('data-block-number'), String(made.anchor.block.number))
+    check()
+    await context.close()
   })
 })
 

@@ -59,5 +59,7 @@ export const api = {
     getJson(`/v1/buckets/${segment(bucket)}/users/${segment(user)}/timeline?from=${from}&limit=${limit}`),
   eventBytes: (cid) => getBytes(`/v1/events/${segment(cid)}`),
   proof: (cid) => getJson(`/v1/events/${segment(cid)}/proof`),
-  checkpoints: () => getJson('/v1/checkpoints')
+  checkpoints: () => getJson('/v1/checkpoints'),
+  chain: () => getJson('/v1/chain'),
+  anchor: (size) => getJson(`/v1/checkpoints/${segment(String(size))}/anchor`)
 }

@@ -7,7 +7,9 @@
 //   - the RFC 9162 timeline path from the event's CID to the timeline root at position + 1,
 //     and the journal path from the journal leaf (bucket, user, position, CID, that root) to
 //     the checkpoint's root ("Timelines and the journal", "Event proof");
-//   - the checkpoint, a C2SP signed note, signed by the node's verifier key ("Checkpoint").
+//   - the checkpoint, a C2SP signed note, signed by the node's verifier key ("Checkpoint");
+//   - where the checkpoint is anchored on the chain: an anchor proof (docs/chain.md, "Anchors")
+//     checked as ddc::chain::VerifyAnchorProof checks it, with the chain authority's key.
 // Every check returns {ok, detail} or throws nothing: a failure is a result, not an exception.
 import * as dagCbor from '@ipld/dag-cbor'
 import * as ed from '@noble/ed25519'
@@ -17,6 +19,7 @@ import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
 
 import { concat, equal, fromBase64, toHex, uintLE, utf8 } from './bytes.js'
+import { kU32Max, ScaleReader } from './scale.js'
 
 ed.hashes.sha512 = sha512
 
@@ -255,4 +258,199 @@ function hexHash (hex) {
     throw new Error(`"${hex}" is not a 32-byte hash in hex`)
   }
   return Uint8Array.from(hex.match(/../g), (h) => parseInt(h, 16))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Anchors on the dev chain (docs/chain.md): the limits and shapes its decoders enforce.
+
+const kMaxBlockExtrinsics = 4096
+const kMaxExtrinsicBytes = 64 << 10
+const kMaxRemarkBytes = 4096
+const kDigestSeal = 0x05
+const kEngineId = utf8('ddev')
+const kSignedVersion = 0x84
+const kUnsignedVersion = 0x04
+const kCallNames = {
+  '0.0': 'System.remark',
+  '0.7': 'System.remark_with_event',
+  '1.0': 'Timestamp.set',
+  '2.0': 'Balances.transfer_allow_death',
+  '2.8': 'Balances.force_set_balance',
+  '3.3': 'Sudo.sudo_as'
+}
+const callName = (pallet, index) => kCallNames[`${pallet}.${index}`] ?? `call ${pallet}.${index}`
+const blake2b256 = (bytes) => blake2b(bytes, { dkLen: 32 })
+
+// Lower-case hex of whole bytes (what the node writes), `length` bytes when given.
+function hexBytes (value, what, length) {
+  if (typeof value !== 'string' || value.length % 2 !== 0 || !/^[0-9a-f]*$/.test(value)) {
+    throw new Error(`${what} is not lower-case hex of whole bytes`)
+  }
+  if (length !== undefined && value.length !== 2 * length) {
+    throw new Error(`${what} is ${value.length / 2} bytes, not ${length}`)
+  }
+  return Uint8Array.from(value.match(/../g) ?? [], (h) => parseInt(h, 16))
+}
+
+// A sealed dev-chain header: {number, extrinsicsRoot, seal, unsealed}, where `unsealed` is the
+// header encoded with an empty digest (the bytes the seal signs the hash of). The compact
+// number is read in its shortest form only, so the bytes before the digest are its encoding.
+function decodeHeader (bytes) {
+  const r = new ScaleReader(bytes, 'block header')
+  r.raw(32) // parent hash
+  const number = Number(r.compact(kU32Max))
+  r.raw(32) // state root
+  const extrinsicsRoot = r.raw(32)
+  const digestAt = r.at
+  if (r.compact(1n) !== 1n) r.fail('the digest does not hold exactly one seal', digestAt)
+  if (r.u8() !== kDigestSeal) r.fail('the digest item is not a seal', r.at - 1)
+  if (!equal(r.raw(4), kEngineId)) r.fail('the seal engine id is not "ddev"', r.at - 4)
+  const seal = r.byteString(64)
+  if (seal.length !== 64) r.fail(`the seal is ${seal.length} bytes, not 64`)
+  r.finish()
+  return { number, extrinsicsRoot, seal, unsealed: concat(bytes.subarray(0, digestAt), Uint8Array.of(0)) }
+}
+
+// A version-4 extrinsic (with its length prefix): {signer (null when unsigned), call}.
+function decodeExtrinsic (bytes, what) {
+  const outer = new ScaleReader(bytes, what)
+  const body = outer.byteString(kMaxExtrinsicBytes)
+  outer.finish()
+  const r = new ScaleReader(body, `${what} (body)`)
+  const version = r.u8()
+  let signer = null
+  if (version === kSignedVersion) {
+    if (r.u8() !== 0) r.fail('the signer is not a MultiAddress::Id', r.at - 1)
+    signer = r.raw(32)
+    if (r.u8() !== 0) r.fail('the signature is not MultiSignature::Ed25519', r.at - 1)
+    r.raw(64)
+    readEra(r)
+    r.compact(kU32Max) // nonce
+    r.compact() // tip
+  } else if (version !== kUnsignedVersion) {
+    r.fail(`version byte 0x${version.toString(16).padStart(2, '0')} (want 0x84 or 0x04)`, 0)
+  }
+  if (r.remaining < 2) r.fail('the call is shorter than its two index bytes')
+  return { signer, call: r.raw(r.remaining) }
+}
+
+function readEra (r) {
+  const start = r.at
+  const first = r.u8()
+  if (first === 0) return // Immortal.
+  const encoded = first | (r.u8() << 8)
+  const period = 2 ** ((encoded % 16) + 1)
+  const quantize = Math.max(Math.floor(period / 4096), 1)
+  const phase = (encoded >> 4) * quantize
+  if (period < 4 || phase >= period) r.fail('invalid mortal era', start)
+}
+
+// The arguments of a call after its two index bytes, checked to be `pallet`.`index`.
+function callArguments (call, what, pallet, index) {
+  if (call[0] !== pallet || call[1] !== index) {
+    throw new Error(`${what} is ${callName(call[0], call[1])}, not ${callName(pallet, index)}`)
+  }
+  return new ScaleReader(call.subarray(2), `${what}'s ${callName(pallet, index)}`)
+}
+
+// Checks an anchor proof (the JSON of GET /v1/checkpoints/{size}/anchor or POST /v1/anchors)
+// as ddc::chain::VerifyAnchorProof does: `note` (the checkpoint note, a string) was anchored by
+// `submitterHex` (the node key) in a block sealed by `authorityHex` (the chain authority), both
+// 32-byte keys in hex. The block is the one the proof shows, and the answer's own claims about
+// it (block number, hash and time, extrinsic index and hash) must agree. Returns
+// {ok, detail, block: {number, hash (hex), timeMs}, index, count}; block is null on failure.
+export function verifyAnchor (anchorResponse, note, authorityHex, submitterHex) {
+  try {
+    return { ok: true, ...checkAnchor(anchorResponse, note, authorityHex, submitterHex) }
+  } catch (e) {
+    return { ok: false, detail: e.message, block: null }
+  }
+}
+
+function checkAnchor (response, note, authorityHex, submitterHex) {
+  const authority = hexBytes(authorityHex, 'the authority key', 32)
+  const submitter = hexBytes(submitterHex, 'the submitter key', 32)
+  if (typeof note !== 'string' || note.length === 0) throw new Error('no checkpoint note to look for')
+  const proof = response?.proof
+  if (proof === null || typeof proof !== 'object') throw new Error('the answer holds no anchor proof')
+
+  const headerBytes = hexBytes(proof.header, 'proof.header')
+  const header = decodeHeader(headerBytes)
+  let sealed
+  try {
+    sealed = ed.verify(header.seal, blake2b256(header.unsealed), authority, { zip215: false })
+  } catch (e) {
+    throw new Error(`the seal of block ${header.number} does not verify: ${e.message}`)
+  }
+  if (!sealed) {
+    throw new Error(`the seal of block ${header.number} does not verify for authority ${authorityHex.slice(0, 16)}…`)
+  }
+  const blockHash = toHex(blake2b256(headerBytes))
+
+  const { count, index } = proof
+  if (!Number.isSafeInteger(count) || count < 1 || count > kMaxBlockExtrinsics) {
+    throw new Error(`proof.count ${count} is not 1..${kMaxBlockExtrinsics}`)
+  }
+  if (!Number.isSafeInteger(index) || index < 1 || index >= count) {
+    throw new Error(`proof.index ${index} is not an extrinsic after the timestamp (1..${count - 1})`)
+  }
+  const included = (extrinsic, at, path, what) => {
+    if (!Array.isArray(path)) throw new Error(`${what}: the path is not a list`)
+    let root
+    try {
+      root = rootFromInclusionPath(at, count, leafHash(blake2b256(extrinsic)), path.map(hexHash))
+    } catch (e) {
+      throw new Error(`${what}: ${e.message}`)
+    }
+    if (!equal(root, header.extrinsicsRoot)) {
+      throw new Error(`${what} is not in block ${header.number}: its path (index ${at} of ${count}) ` +
+        `leads to ${toHex(root).slice(0, 16)}…, not to the header's extrinsics root`)
+    }
+  }
+  const extrinsic = hexBytes(proof.extrinsic, 'proof.extrinsic')
+  const timeExtrinsic = hexBytes(proof.time_extrinsic, 'proof.time_extrinsic')
+  included(extrinsic, index, proof.path, 'the anchoring extrinsic')
+  included(timeExtrinsic, 0, proof.time_path, 'the timestamp')
+
+  const time = decodeExtrinsic(timeExtrinsic, 'the timestamp')
+  if (time.signer) throw new Error('the block\'s first extrinsic is signed, not the timestamp')
+  const timeArgs = callArguments(time.call, 'the block\'s first extrinsic', 1, 0)
+  const timeMs = timeArgs.compact()
+  timeArgs.finish()
+  if (timeMs > BigInt(Number.MAX_SAFE_INTEGER)) throw new Error(`block time ${timeMs} ms is out of range`)
+
+  const anchoring = decodeExtrinsic(extrinsic, 'the anchoring extrinsic')
+  if (!anchoring.signer) throw new Error('the anchoring extrinsic is not signed')
+  if (!equal(anchoring.signer, submitter)) {
+    throw new Error(`the anchoring extrinsic is signed by ${toHex(anchoring.signer).slice(0, 16)}…, ` +
+      `not by the expected key ${submitterHex.slice(0, 16)}…`)
+  }
+  const remarkArgs = callArguments(anchoring.call, 'the anchoring extrinsic', 0, 7)
+  const remark = remarkArgs.byteString(kMaxRemarkBytes)
+  if (remark.length === 0) remarkArgs.fail('empty remark')
+  remarkArgs.finish()
+  if (!equal(remark, utf8(note))) throw new Error('the anchored bytes are not this checkpoint\'s note')
+
+  const block = { number: header.number, hash: blockHash, timeMs: Number(timeMs) }
+  const claimed = response.anchor
+  const mismatch = (what, got, want) => {
+    if (got !== want) throw new Error(`the answer says ${what} ${got}, the proof shows ${want}`)
+  }
+  if (claimed === null || typeof claimed !== 'object' || claimed.block === null || typeof claimed.block !== 'object') {
+    throw new Error('the answer does not say where the checkpoint is anchored')
+  }
+  mismatch('block number', claimed.block.number, block.number)
+  mismatch('block hash', claimed.block.hash, block.hash)
+  mismatch('block time', claimed.block.time_ms, block.timeMs)
+  mismatch('extrinsic index', claimed.index, index)
+  mismatch('extrinsic hash', claimed.extrinsic_hash, toHex(blake2b256(extrinsic)))
+  mismatch('submitter', claimed.submitter, toHex(submitter))
+  return {
+    detail: `block ${block.number} (${block.hash.slice(0, 16)}…), sealed by authority ` +
+      `${authorityHex.slice(0, 16)}…, holds the checkpoint as extrinsic ${index} of ${count} ` +
+      `signed by ${submitterHex.slice(0, 16)}…`,
+    block,
+    index,
+    count
+  }
 }

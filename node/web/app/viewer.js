@@ -4,13 +4,17 @@
 // the back button and reloads work. Keys never enter the URL, a request or storage.
 // Private buckets are read with credentials pasted under "Credentials" (auth.js): an access
 // token and its subject's seed, with which every request is signed.
+// Where the event's checkpoint is anchored on the node's chain is checked here too, with the
+// chain authority's key and the node key of GET /v1/chain (verifyAnchor).
 //
 // Everything from the node is shown through textContent, never parsed as HTML.
 import { api } from './api.js'
 import { credentials, forget, isoTime, opsString, useCredentials } from './auth.js'
-import { fromHex, toHex } from './bytes.js'
+import { equal, fromHex, toHex } from './bytes.js'
 import { deriveScopeKey, openScope, scopeJson } from './scopes.js'
-import { cidOf, decodeEvent, verifyEventProof, verifyEventSignature } from './verify.js'
+import {
+  cidOf, decodeEvent, verifyAnchor, verifyCheckpoint, verifyEventProof, verifyEventSignature
+} from './verify.js'
 
 const kPageSize = 50
 const $ = (id) => document.getElementById(id)
@@ -88,6 +92,7 @@ function jsonView (value) {
 
 const state = {
   node: null, // {verifier_key, origin}
+  chain: null, // {info} (GET /v1/chain) or {error}, fetched once.
   bucket: null,
   user: null,
   cid: null,
@@ -101,14 +106,29 @@ function parseFragment () {
   return m ? { bucket: decodeURIComponent(m[1]), user: m[2] || null, cid: m[3] || null } : {}
 }
 
-async function showNode () {
-  try {
-    state.node = await api.node()
-    $('node-info').replaceChildren('Node ', h('code', {}, state.node.origin),
-      ' · checkpoints verified with ', h('code', { title: state.node.verifier_key }, short(state.node.verifier_key, 14)))
-  } catch (e) {
-    $('node-info').replaceChildren(errorBox(e))
+const noChain = (error) => error?.status === 501 || error?.code === 'no_chain'
+
+// The chain the node anchors on, as the header line shows it.
+function chainSummary () {
+  const { info, error } = state.chain
+  if (error) {
+    return h('span', { id: 'chain-info' }, noChain(error) ? 'no chain' : `chain: ${error.message}`)
   }
+  return h('span', { id: 'chain-info', title: `genesis ${info.genesis_hash}\nbest block ${info.best.hash}` },
+    'chain ', h('code', {}, info.name), ` at block #${info.best.number}`)
+}
+
+async function showNode () {
+  const [node, chain] = await Promise.allSettled([api.node(), api.chain()])
+  state.chain = chain.status === 'fulfilled' ? { info: chain.value } : { error: chain.reason }
+  if (node.status === 'rejected') {
+    $('node-info').replaceChildren(errorBox(node.reason))
+    return
+  }
+  state.node = node.value
+  $('node-info').replaceChildren('Node ', h('code', {}, state.node.origin),
+    ' · checkpoints verified with ', h('code', { title: state.node.verifier_key }, short(state.node.verifier_key, 14)),
+    ' · ', chainSummary())
 }
 
 async function showBuckets () {
@@ -222,7 +242,53 @@ const kCheckNames = {
   checkpoint: 'Checkpoint signed by the node'
 }
 
-function verificationView (result, proofError, checkpoint, latest) {
+// Where the checkpoint `cp` (verified, of the event's proof, whose note is `note`) is anchored on
+// the node's chain, checked in this browser: {state: ok | fail | none, label, detail, block}.
+// A checkpoint not anchored yet, or a node without a chain, is not a failure.
+async function anchorCheck (cp, note) {
+  const none = (label, detail) => ({ state: 'none', label, detail })
+  const failed = (detail) => ({ state: 'fail', label: 'Anchored on chain', detail })
+  const noChainCheck = () => none('No chain', 'the node runs without a chain: nothing anchors its checkpoints')
+  if (state.chain?.error && noChain(state.chain.error)) return noChainCheck()
+  let anchor
+  try {
+    anchor = await api.anchor(cp.size)
+  } catch (e) {
+    if (noChain(e)) return noChainCheck()
+    if (e.status === 404 && e.code === 'not_anchored') {
+      return none('Not anchored yet', `the checkpoint of size ${cp.size} is not anchored on the chain yet ` +
+        '(the node anchors its newest checkpoint every anchor interval, or on POST /v1/anchors)')
+    }
+    return failed(`the node did not give the anchor: ${e.message}`)
+  }
+  const info = state.chain?.info
+  if (!info) return failed(`not checked: the chain's keys are unknown (GET /v1/chain: ${state.chain?.error?.message ?? 'no answer'})`)
+  // Several notes may seal the same journal size; the node answers with the newest one anchored.
+  let anchored = note
+  let another = false
+  if (anchor?.checkpoint?.note !== note) {
+    const other = verifyCheckpoint(String(anchor?.checkpoint?.note ?? ''), state.node?.verifier_key ?? '')
+    if (!other.ok) return failed(`the anchored checkpoint does not verify: ${other.detail}`)
+    if (other.checkpoint.size !== cp.size || !equal(other.checkpoint.root, cp.root)) {
+      return failed(`the anchored checkpoint seals another journal (size ${other.checkpoint.size}), not this one`)
+    }
+    anchored = anchor.checkpoint.note
+    another = true
+  }
+  const v = verifyAnchor(anchor, anchored, info.authority, info.node_account?.key)
+  if (!v.ok) return failed(v.detail)
+  return {
+    state: 'ok',
+    label: 'Anchored on chain',
+    block: v.block,
+    detail: [`Block #${v.block.number} at ${time(v.block.timeMs)} on `, h('code', {}, info.name), ', hash ',
+      h('code', { title: v.block.hash }, short(v.block.hash, 8)),
+      ` (extrinsic ${v.index} of ${v.count}): sealed by the chain authority, signed by the node key` +
+      (another ? '; anchored as another note of the same journal size and root.' : '.')]
+  }
+}
+
+function verificationView (result, proofError, checkpoint, latest, anchor) {
   const rows = []
   let summary
   if (proofError) {
@@ -235,19 +301,18 @@ function verificationView (result, proofError, checkpoint, latest) {
     rows.push(h('li', {}, badge(notSealed ? 'pending' : 'fail', 'Inclusion proof'),
       h('span', { className: 'check-detail' }, proofError.message)))
   } else {
-    summary = result.ok ? badge('ok', 'Verified') : badge('fail', 'Verification FAILED')
+    summary = result.ok && anchor.state !== 'fail' ? badge('ok', 'Verified') : badge('fail', 'Verification FAILED')
     for (const [key, name] of Object.entries(kCheckNames)) {
       const check = result.checks[key]
       rows.push(h('li', { 'data-check': key }, badge(check.ok ? 'ok' : 'fail', name),
         h('span', { className: 'check-detail' }, check.detail)))
     }
   }
-  const anchor = checkpoint?.anchor
-  rows.push(h('li', { 'data-check': 'anchor' },
-    badge(anchor ? 'ok' : 'none', anchor ? 'Anchored' : 'Not anchored yet'),
-    h('span', { className: 'check-detail' }, anchor
-      ? `${anchor.chain ?? 'chain'} ${anchor.block ?? ''} ${anchor.tx ?? ''}`.trim()
-      : 'the checkpoint is not anchored on a chain yet')))
+  rows.push(h('li', {
+    'data-check': 'anchor',
+    'data-block-number': anchor.block?.number,
+    'data-block-hash': anchor.block?.hash
+  }, badge(anchor.state, anchor.label), h('span', { className: 'check-detail' }, anchor.detail)))
   const cp = result.checks?.checkpoint?.checkpoint
   const about = cp
     ? h('p', { className: 'muted small' },
@@ -258,7 +323,11 @@ function verificationView (result, proofError, checkpoint, latest) {
     h('h3', {}, 'Verification ', h('span', { id: 'verify-summary' }, summary)),
     h('ul', { className: 'checks' }, rows), about,
     h('p', { className: 'muted small' }, 'Checked in this browser with the verifier key ',
-      h('code', {}, state.node?.verifier_key ?? '?'), ' (from GET /v1/node).'))
+      h('code', {}, state.node?.verifier_key ?? '?'), ' (from GET /v1/node)',
+      state.chain?.info
+        ? [' and the chain authority ', h('code', { title: state.chain.info.authority }, short(state.chain.info.authority, 8)),
+            ' (from GET /v1/chain).']
+        : '.'))
 }
 
 function scopeCard (event, scope, signatureOk) {
@@ -370,6 +439,16 @@ async function showEvent (bucket, user, cid) {
     result = { signature: served === cid ? verifyEventSignature(event) : { ok: false, detail: `the event's bytes hash to ${served}, not ${cid}` } }
   }
   const checkpoint = proof ? checkpoints.find((c) => c.note === proof.checkpoint) : null
+  const cp = result.checks?.checkpoint?.checkpoint
+  let anchor
+  if (proofError) {
+    anchor = { state: 'none', label: 'Not anchored', detail: 'no checkpoint seals this event yet' }
+  } else if (!result.checks.checkpoint.ok) {
+    anchor = { state: 'fail', label: 'Anchored on chain', detail: 'not checked: the checkpoint does not verify' }
+  } else {
+    anchor = await anchorCheck(cp, proof.checkpoint)
+    if (pane.dataset.cid !== cid) return
+  }
   const latest = checkpoints.at(-1)
   const signatureOk = (result.checks?.signature ?? result.signature).ok
   const fields = [
@@ -385,7 +464,7 @@ async function showEvent (bucket, user, cid) {
   pane.replaceChildren(
     h('h3', { className: 'event-type' }, event.type),
     h('dl', { className: 'fields' }, fields.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
-    verificationView(result, proofError, checkpoint, latest),
+    verificationView(result, proofError, checkpoint, latest, anchor),
     h('section', { className: 'scopes-section', 'aria-label': 'Scopes' },
       h('h3', {}, `Scopes (${event.scopes.length})`), cards.length ? cards : h('p', { className: 'muted' }, 'This event has no scopes.'),
       sealedCards.length ? keyForm(sealedCards) : null))
