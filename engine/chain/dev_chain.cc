@@ -142,7 +142,8 @@ class DevChain final : public Chain {
     DDC_RETURN_IF_ERROR(Usable());
     auto it = block_by_hash_.find(hash);
     if (it == block_by_hash_.end()) {
-      return Status::NotFound("block " + Hex(std::span(hash).first(8)) + "... is not on this chain");
+      return Status::NotFound("block " + Hex(std::span(hash).first(8)) +
+                              "... is not on this chain");
     }
     return blocks_[it->second];
   }

@@ -418,10 +418,12 @@ TEST_F(DevChainTest, ExtrinsicsSignedElsewhereAreCheckedIncludedAndFound) {
   SigningContext other = immortal;
   other.genesis_hash[0] ^= 1;
   other.era_block_hash = other.genesis_hash;
-  EXPECT_TRUE(chain->SubmitExtrinsic(make(1, other, Era::Immortal())).status().IsPermissionDenied());
+  EXPECT_TRUE(
+      chain->SubmitExtrinsic(make(1, other, Era::Immortal())).status().IsPermissionDenied());
   SigningContext newer = immortal;
   newer.spec_version = 2;
-  EXPECT_TRUE(chain->SubmitExtrinsic(make(1, newer, Era::Immortal())).status().IsPermissionDenied());
+  EXPECT_TRUE(
+      chain->SubmitExtrinsic(make(1, newer, Era::Immortal())).status().IsPermissionDenied());
   // A mortal era born at block 1 signs over block 1's hash.
   const Era era = Era::Mortal(64, 1);
   const SigningContext mortal{info->genesis_hash, chain->Block(1)->hash, 1, 1};
