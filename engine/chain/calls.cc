@@ -73,6 +73,10 @@ const char* CallName(CallKind kind) {
       return "DdcCustomers.deposit";
     case CallKind::kWithdraw:
       return "DdcCustomers.withdraw";
+    case CallKind::kReportUsage:
+      return "DdcPayouts.report_usage";
+    case CallKind::kPayout:
+      return "DdcPayouts.payout";
   }
   return "unknown";
 }
@@ -130,6 +134,16 @@ std::string EncodeCall(const Call& c) {
     case CallKind::kDeposit:
     case CallKind::kWithdraw:
       w.Compact(c.amount);
+      break;
+    case CallKind::kReportUsage:
+      w.U32(c.era);
+      w.Fixed(c.root);
+      w.Compact(c.aggregates.size());
+      for (const auto& a : c.aggregates) w.Raw(UsageLeaf(a));
+      break;
+    case CallKind::kPayout:
+      w.U64(c.cluster);
+      w.U32(c.era);
       break;
   }
   return w.Take();
@@ -205,6 +219,30 @@ Result<Call> DecodeCall(std::span<const uint8_t> bytes) {
     case CallKind::kDeposit:
     case CallKind::kWithdraw:
       c.amount = r.Compact();
+      break;
+    case CallKind::kReportUsage: {
+      c.era = r.U32();
+      c.root = r.Fixed<32>();
+      const uint64_t n = r.Count(kMaxUsageAggregates);
+      for (uint64_t i = 0; i < n && r.ok(); ++i) {
+        UsageAggregate a;
+        a.bucket = r.U64();
+        a.stored_bytes = r.U64();
+        a.delivered_bytes = r.U64();
+        a.puts = r.U64();
+        a.gets = r.U64();
+        if (r.ok() && !c.aggregates.empty() && a.bucket <= c.aggregates.back().bucket) {
+          r.Fail("usage aggregates not in increasing bucket order");
+        }
+        c.aggregates.push_back(a);
+      }
+      if (r.ok() && c.aggregates.empty()) r.Fail("a usage report without aggregates");
+      if (r.ok() && UsageRoot(c.aggregates) != c.root) r.Fail("usage root does not match");
+      break;
+    }
+    case CallKind::kPayout:
+      c.cluster = r.U64();
+      c.era = r.U32();
       break;
     default:
       return Status::InvalidArgument("call: unknown pallet " + std::to_string(pallet) + " call " +

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "ddc/chain.h"
 #include "ddc/status.h"
@@ -28,21 +29,26 @@ enum class CallKind : uint16_t {  // (pallet index << 8) | call index.
   kSetBucketParams = 0x6502,
   kDeposit = 0x6503,
   kWithdraw = 0x6504,
+  kReportUsage = 0x6600,
+  kPayout = 0x6601,
 };
 
 // One call; only the fields its kind uses are meaningful.
 struct Call {
   CallKind kind = CallKind::kRemark;
-  std::string remark;     // kRemark, kRemarkWithEvent.
-  uint64_t time_ms = 0;   // kTimestampSet.
-  AccountId account{};    // kTransfer dest, kForceSetBalance and kSudoAs who.
-  uint64_t amount = 0;    // kTransfer, kForceSetBalance, kDeposit, kWithdraw.
-  uint64_t cluster = 0;   // Cluster calls; kCreateBucket.
-  ClusterParams params;   // kCreateCluster, kSetClusterParams.
-  ClusterNode node;       // kAddNode (key, address, mode); kRemoveNode (key).
-  uint64_t bucket = 0;    // Bucket calls.
-  bool is_public = true;  // kCreateBucket, kSetBucketParams.
-  std::string inner;      // kSudoAs: the encoded call applied as `account`.
+  std::string remark;                      // kRemark, kRemarkWithEvent.
+  uint64_t time_ms = 0;                    // kTimestampSet.
+  AccountId account{};                     // kTransfer dest, kForceSetBalance and kSudoAs who.
+  uint64_t amount = 0;                     // kTransfer, kForceSetBalance, kDeposit, kWithdraw.
+  uint64_t cluster = 0;                    // Cluster calls; kCreateBucket.
+  ClusterParams params;                    // kCreateCluster, kSetClusterParams.
+  ClusterNode node;                        // kAddNode (key, address, mode); kRemoveNode (key).
+  uint64_t bucket = 0;                     // Bucket calls.
+  bool is_public = true;                   // kCreateBucket, kSetBucketParams.
+  std::string inner;                       // kSudoAs: the encoded call applied as `account`.
+  uint32_t era = 0;                        // kReportUsage, kPayout.
+  Hash32 root{};                           // kReportUsage.
+  std::vector<UsageAggregate> aggregates;  // kReportUsage.
 };
 
 std::string EncodeCall(const Call& call);

@@ -299,6 +299,57 @@ class DevChain final : public Chain {
     return Submit(account, c);
   }
 
+  Result<Receipt> ReportUsage(const KeyPair& node, uint32_t era,
+                              std::span<const UsageAggregate> aggregates) override {
+    if (aggregates.empty() || aggregates.size() > kMaxUsageAggregates) {
+      return Status::InvalidArgument("usage report: " + std::to_string(aggregates.size()) +
+                                     " aggregates (want 1.." + std::to_string(kMaxUsageAggregates) +
+                                     ")");
+    }
+    Call c;
+    c.kind = CallKind::kReportUsage;
+    c.era = era;
+    c.aggregates.assign(aggregates.begin(), aggregates.end());
+    c.root = UsageRoot(aggregates);
+    return Submit(node, c);
+  }
+
+  Result<UsageReport> GetUsageReport(const AccountId& node, uint32_t era) override {
+    std::unique_lock lock(mu_);
+    DDC_RETURN_IF_ERROR(Usable());
+    const std::optional<State::ReportState> r = state_.Report(node, era);
+    auto where = usage_receipts_.find({node, era});
+    if (!r || where == usage_receipts_.end()) {
+      return Status::NotFound("node " + Hex(std::span(node).first(8)) +
+                              "... reported nothing for era " + std::to_string(era));
+    }
+    UsageReport report;
+    report.node = node;
+    report.era = era;
+    report.cluster = r->cluster;
+    report.root = r->root;
+    report.charged = r->charged;
+    report.unpaid = r->unpaid;
+    report.paid_out = state_.PaidOut(r->cluster, era);
+    report.receipt = where->second;
+    DDC_ASSIGN_OR_RETURN(const std::string bytes,
+                         log_->Read(entries_[report.receipt.block.number]));
+    DDC_ASSIGN_OR_RETURN(const chain::Block block, DecodeBlock(AsByteSpan(bytes)));
+    DDC_ASSIGN_OR_RETURN(const Extrinsic e,
+                         DecodeExtrinsic(AsByteSpan(block.extrinsics[report.receipt.index])));
+    DDC_ASSIGN_OR_RETURN(Call call, DecodeCall(AsByteSpan(e.call)));
+    report.aggregates = std::move(call.aggregates);
+    return report;
+  }
+
+  Result<Receipt> Payout(const KeyPair& manager, uint64_t cluster, uint32_t era) override {
+    Call c;
+    c.kind = CallKind::kPayout;
+    c.cluster = cluster;
+    c.era = era;
+    return Submit(manager, c);
+  }
+
   Result<AnchorInfo> Anchor(const KeyPair& node_key, std::string_view checkpoint) override {
     if (checkpoint.empty() || checkpoint.size() > kMaxRemarkBytes) {
       return Status::InvalidArgument("anchor: a checkpoint of " +
@@ -404,6 +455,7 @@ class DevChain final : public Chain {
   std::map<Hash32, size_t> anchor_by_hash_;
   std::map<Hash32, uint64_t> block_by_hash_;
   std::map<Hash32, Receipt> receipts_;  // Every signed extrinsic by its hash.
+  std::map<std::pair<AccountId, uint32_t>, Receipt> usage_receipts_;  // (node, era).
 
   std::vector<std::string> pool_;                 // Waiting extrinsics, in order.
   uint64_t submitted_ = 0;                        // Transactions ever queued; pool_[i] is number
@@ -483,6 +535,9 @@ Status DevChain::CommitBlock(const chain::Block& block, State next, const BlockE
     const Hash32 extrinsic_hash = Blake2b256(AsByteSpan(block.extrinsics[i]));
     receipts_.emplace(extrinsic_hash, Receipt{ref, i, extrinsic_hash});
     DDC_ASSIGN_OR_RETURN(const Call c, DecodeCall(AsByteSpan(e.call)));
+    if (c.kind == CallKind::kReportUsage) {
+      usage_receipts_.emplace(std::pair(*e.signer, c.era), Receipt{ref, i, extrinsic_hash});
+    }
     if (c.kind != CallKind::kRemarkWithEvent) continue;
     const Hash32 remark_hash = Blake2b256(AsByteSpan(c.remark));
     anchor_by_hash_.emplace(remark_hash, anchors_.size());

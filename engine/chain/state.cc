@@ -24,6 +24,17 @@ std::optional<AccountInfo> State::Account(const AccountId& account) const {
   return it->second;
 }
 
+std::optional<State::ReportState> State::Report(const AccountId& node, uint32_t era) const {
+  auto it = reports_.find({node, era});
+  if (it == reports_.end()) return std::nullopt;
+  return it->second;
+}
+
+bool State::PaidOut(uint64_t cluster, uint32_t era) const {
+  auto it = escrow_.find({cluster, era});
+  return it != escrow_.end() && it->second.paid_out;
+}
+
 Status State::ApplySigned(const Extrinsic& e, const ApplyContext& context) {
   if (!e.signer) return Status::Failed("extrinsic: unsigned outside genesis");
   SigningContext sc;
@@ -150,6 +161,54 @@ Status State::ApplyCall(const AccountId& origin, const Call& c) {
       }
       return Status::OK();
     }
+    case CallKind::kReportUsage: {
+      auto node = node_cluster_.find(origin);
+      if (node == node_cluster_.end()) return Refused(c, "not a cluster node");
+      const uint64_t cluster = node->second;
+      if (reports_.contains({origin, c.era})) return Refused(c, "era already reported");
+      auto escrow_it = escrow_.find({cluster, c.era});
+      if (escrow_it != escrow_.end() && escrow_it->second.paid_out) {
+        return Refused(c, "era already paid out");
+      }
+      // Check every bucket first: the report applies whole or not at all.
+      for (const UsageAggregate& a : c.aggregates) {
+        auto b = buckets_.find(a.bucket);
+        if (b == buckets_.end()) return Refused(c, "no such bucket " + std::to_string(a.bucket));
+        if (b->second.cluster != cluster) {
+          return Refused(c, "bucket " + std::to_string(a.bucket) + " is not in cluster " +
+                                std::to_string(cluster));
+        }
+      }
+      const ClusterParams& prices = clusters_[cluster].params;
+      ReportState report{cluster, c.root, 0, 0};
+      for (const UsageAggregate& a : c.aggregates) {
+        const uint64_t cost = UsageCost(a, prices);
+        AccountInfo& owner = accounts_[buckets_[a.bucket].owner];
+        const uint64_t take = std::min(cost, owner.deposit);
+        owner.deposit -= take;
+        report.charged += take;  // Bounded by the sum of deposits: no overflow.
+        report.unpaid =
+            UINT64_MAX - report.unpaid < cost - take ? UINT64_MAX : report.unpaid + cost - take;
+      }
+      escrow_[{cluster, c.era}].shares[origin] += report.charged;
+      reports_[{origin, c.era}] = report;
+      return Status::OK();
+    }
+    case CallKind::kPayout: {
+      auto cl = clusters_.find(c.cluster);
+      if (cl == clusters_.end()) return Refused(c, "no such cluster");
+      if (cl->second.manager != origin) return Refused(c, "not the cluster manager");
+      auto it = escrow_.find({c.cluster, c.era});
+      if (it == escrow_.end()) return Refused(c, "no usage reported for that era");
+      if (it->second.paid_out) return Refused(c, "era already paid out");
+      for (const auto& [node, amount] : it->second.shares) {
+        AccountInfo& a = accounts_[node];
+        if (UINT64_MAX - a.free < amount) return Refused(c, "amount too large");
+      }
+      for (const auto& [node, amount] : it->second.shares) accounts_[node].free += amount;
+      it->second.paid_out = true;
+      return Status::OK();
+    }
     case CallKind::kTimestampSet:
     case CallKind::kForceSetBalance:
     case CallKind::kSudoAs:
@@ -194,6 +253,26 @@ Hash32 State::Root() const {
     w.Bool(b.is_public);
   }
   w.U64(anchors_);
+  w.Compact(reports_.size());
+  for (const auto& [key, r] : reports_) {
+    w.Fixed(key.first);
+    w.U32(key.second);
+    w.U64(r.cluster);
+    w.Fixed(r.root);
+    w.U64(r.charged);
+    w.U64(r.unpaid);
+  }
+  w.Compact(escrow_.size());
+  for (const auto& [key, e] : escrow_) {
+    w.U64(key.first);
+    w.U32(key.second);
+    w.Bool(e.paid_out);
+    w.Compact(e.shares.size());
+    for (const auto& [node, amount] : e.shares) {
+      w.Fixed(node);
+      w.U64(amount);
+    }
+  }
   return Blake2b256(AsByteSpan(w.data()));
 }
 

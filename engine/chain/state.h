@@ -43,6 +43,17 @@ class State {
   const std::map<uint64_t, BucketInfo>& buckets() const { return buckets_; }
   uint64_t anchors() const { return anchors_; }
 
+  // What the state keeps of a usage report (the aggregates stay in the block).
+  struct ReportState {
+    uint64_t cluster = 0;
+    Hash32 root{};
+    uint64_t charged = 0;
+    uint64_t unpaid = 0;
+  };
+  std::optional<ReportState> Report(const AccountId& node, uint32_t era) const;
+  // Whether the cluster's era has been paid out.
+  bool PaidOut(uint64_t cluster, uint32_t era) const;
+
  private:
   // The call's rules with `origin` as its signer; changes nothing on failure.
   Status ApplyCall(const AccountId& origin, const Call& call);
@@ -52,6 +63,13 @@ class State {
   std::map<uint64_t, BucketInfo> buckets_;
   std::map<AccountId, uint64_t> node_cluster_;  // Node key -> its cluster.
   uint64_t anchors_ = 0;
+  std::map<std::pair<AccountId, uint32_t>, ReportState> reports_;  // (node, era).
+  // (cluster, era) -> each reporting node's charges, held until the era is paid out.
+  struct Escrow {
+    std::map<AccountId, uint64_t> shares;
+    bool paid_out = false;
+  };
+  std::map<std::pair<uint64_t, uint32_t>, Escrow> escrow_;
 };
 
 }  // namespace ddc::chain

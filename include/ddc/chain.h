@@ -29,6 +29,7 @@ using AccountId = PublicKey;  // An ed25519 public key, as Substrate's AccountId
 inline constexpr size_t kMaxRemarkBytes = 4096;
 inline constexpr size_t kMaxNodeAddressBytes = 256;
 inline constexpr uint8_t kMaxReplicationFactor = 16;
+inline constexpr size_t kMaxUsageAggregates = 4096;  // Buckets in one usage report.
 
 enum class NodeMode : uint8_t { kStorage = 1, kCache = 2, kFull = 3 };
 
@@ -121,6 +122,29 @@ struct RawBlock {
   std::vector<std::string> extrinsics;  // Each length-prefixed.
 };
 
+// One bucket's usage on one node in one era: a leaf of a usage report.
+struct UsageAggregate {
+  uint64_t bucket = 0;
+  uint64_t stored_bytes = 0;     // Bytes newly stored for the bucket.
+  uint64_t delivered_bytes = 0;  // Bytes served from the bucket.
+  uint64_t puts = 0;
+  uint64_t gets = 0;
+  bool operator==(const UsageAggregate&) const = default;
+};
+
+// A node's usage report for an era, as the chain recorded and charged it.
+struct UsageReport {
+  AccountId node{};
+  uint32_t era = 0;
+  uint64_t cluster = 0;
+  Hash32 root{};  // RFC 9162 root over the aggregates' leaves (UsageLeaf), in bucket order.
+  std::vector<UsageAggregate> aggregates;
+  uint64_t charged = 0;   // Taken from the bucket owners' deposits into the era's escrow.
+  uint64_t unpaid = 0;    // What the deposits could not cover.
+  bool paid_out = false;  // The cluster's era was paid out (the escrow went to the nodes).
+  Receipt receipt;
+};
+
 // A genesis account and what it starts with.
 struct GenesisAccount {
   AccountId account{};
@@ -192,6 +216,18 @@ class Chain {
   virtual Result<Receipt> Deposit(const KeyPair& account, uint64_t amount) = 0;
   virtual Result<Receipt> Withdraw(const KeyPair& account, uint64_t amount) = 0;
 
+  // ---- Usage and payouts (docs/chain.md, "Usage and payouts") ----
+  // A cluster node reports its per-bucket usage for `era` (sorted by bucket, no repeats, each
+  // bucket in the node's cluster); the chain charges each owner's deposit by the cluster's
+  // prices and holds the charges in the era's escrow.
+  virtual Result<Receipt> ReportUsage(const KeyPair& node, uint32_t era,
+                                      std::span<const UsageAggregate> aggregates) = 0;
+  // NotFound when that node reported nothing for that era.
+  virtual Result<UsageReport> GetUsageReport(const AccountId& node, uint32_t era) = 0;
+  // The cluster's manager validates the era: each reporting node is paid what its reports
+  // charged, so that payouts sum exactly to the charges.
+  virtual Result<Receipt> Payout(const KeyPair& manager, uint64_t cluster, uint32_t era) = 0;
+
   // ---- Anchors ----
   // Anchors `checkpoint` (a signed checkpoint note, 1..kMaxRemarkBytes) as
   // System.remark_with_event signed by `node_key`.
@@ -209,6 +245,18 @@ class Chain {
 };
 
 Result<std::unique_ptr<Chain>> OpenDevChain(const DevChainOptions& options);
+
+// A usage report's leaf data (SCALE: bucket, stored, delivered, puts, gets as u64) and the
+// RFC 9162 root and inclusion path over a report's leaves.
+std::string UsageLeaf(const UsageAggregate& aggregate);
+Hash32 UsageRoot(std::span<const UsageAggregate> aggregates);
+std::vector<Hash32> UsagePath(std::span<const UsageAggregate> aggregates, size_t index);
+// True when `aggregate` is leaf `index` of `count` under `root`.
+bool VerifyUsageLeaf(const Hash32& root, uint64_t count, uint64_t index,
+                     const UsageAggregate& aggregate, std::span<const Hash32> path);
+// What one aggregate costs at `params`: stored and delivered bytes at the per-GiB prices
+// (rounded down), puts and gets at theirs; saturates at 2^64 - 1.
+uint64_t UsageCost(const UsageAggregate& aggregate, const ClusterParams& params);
 
 // Checks, with nothing but the authority's public key, that `proof` shows `checkpoint` anchored
 // by `submitter` in a block sealed by `authority`; returns that block.

@@ -348,6 +348,33 @@ const std::map<std::string, Method, std::less<>>& Methods() {
          for (const auto& cl : *all) list.push_back(ClusterJson(cl));
          return Ok(std::move(list));
        }},
+      {"ddc_usageReport",
+       [](chain::Chain* c, const Json& params) -> Outcome {
+         const std::optional<PublicKey> node = ParseAccount(Param(params, 0));
+         const std::optional<uint64_t> era = ParseNumber(Param(params, 1));
+         if (!node || !era || *era > UINT32_MAX) {
+           return Err(kRpcInvalidParams, "want [node hex, era]");
+         }
+         Result<chain::UsageReport> r = c->GetUsageReport(*node, static_cast<uint32_t>(*era));
+         if (!r.ok()) return r.status().IsNotFound() ? Ok(nullptr) : FromStatus(r.status());
+         Json aggregates = Json::array();
+         for (const auto& a : r->aggregates) {
+           aggregates.push_back({{"bucket", a.bucket},
+                                 {"stored_bytes", a.stored_bytes},
+                                 {"delivered_bytes", a.delivered_bytes},
+                                 {"puts", a.puts},
+                                 {"gets", a.gets}});
+         }
+         return Ok({{"node", Hex0x(r->node)},
+                    {"era", r->era},
+                    {"cluster", r->cluster},
+                    {"root", Hex0x(r->root)},
+                    {"charged", r->charged},
+                    {"unpaid", r->unpaid},
+                    {"paid_out", r->paid_out},
+                    {"receipt", ReceiptJson(r->receipt)},
+                    {"aggregates", std::move(aggregates)}});
+       }},
       {"ddc_findAnchor",
        [](chain::Chain* c, const Json& params) -> Outcome {
          const std::optional<std::string> bytes = ParseHexString(Param(params, 0));

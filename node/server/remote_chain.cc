@@ -311,6 +311,44 @@ class RemoteChain final : public chain::Chain {
     return Submit(account, c);
   }
 
+  Result<chain::Receipt> ReportUsage(const KeyPair& node, uint32_t era,
+                                     std::span<const chain::UsageAggregate> aggregates) override {
+    chain::Call c;
+    c.kind = chain::CallKind::kReportUsage;
+    c.era = era;
+    c.aggregates.assign(aggregates.begin(), aggregates.end());
+    c.root = chain::UsageRoot(aggregates);
+    return Submit(node, c);
+  }
+  Result<chain::UsageReport> GetUsageReport(const chain::AccountId& node, uint32_t era) override {
+    DDC_ASSIGN_OR_RETURN(const Json j, Rpc("ddc_usageReport", Json::array({Hex0x(node), era})));
+    chain::UsageReport r;
+    r.node = node;
+    r.era = era;
+    r.cluster = U64(j, "cluster");
+    DDC_ASSIGN_OR_RETURN(r.root, HashOf(j.value("root", Json()), "usage root"));
+    r.charged = U64(j, "charged");
+    r.unpaid = U64(j, "unpaid");
+    r.paid_out = j.value("paid_out", false);
+    DDC_ASSIGN_OR_RETURN(r.receipt, ReceiptOf(j.value("receipt", Json())));
+    for (const Json& a : j.value("aggregates", Json::array())) {
+      r.aggregates.push_back(chain::UsageAggregate{U64(a, "bucket"), U64(a, "stored_bytes"),
+                                                   U64(a, "delivered_bytes"), U64(a, "puts"),
+                                                   U64(a, "gets")});
+    }
+    if (chain::UsageRoot(r.aggregates) != r.root) {
+      return Status::Corruption("chain rpc: the usage report's aggregates do not match its root");
+    }
+    return r;
+  }
+  Result<chain::Receipt> Payout(const KeyPair& manager, uint64_t cluster, uint32_t era) override {
+    chain::Call c;
+    c.kind = chain::CallKind::kPayout;
+    c.cluster = cluster;
+    c.era = era;
+    return Submit(manager, c);
+  }
+
   Result<chain::AnchorInfo> Anchor(const KeyPair& node_key, std::string_view checkpoint) override {
     if (checkpoint.empty() || checkpoint.size() > chain::kMaxRemarkBytes) {
       return Status::InvalidArgument("anchor: a checkpoint of " +

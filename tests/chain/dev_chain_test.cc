@@ -435,6 +435,141 @@ TEST_F(DevChainTest, ExtrinsicsSignedElsewhereAreCheckedIncludedAndFound) {
   EXPECT_TRUE(chain->SubmitExtrinsic("\x08\x84\x00").status().IsInvalidArgument());
 }
 
+TEST_F(DevChainTest, UsageIsChargedToDepositsAndPaidOutExactly) {
+  constexpr uint64_t kGiB = uint64_t{1} << 30;
+  auto chain = OpenOrDie(Options());  // Cluster 7 prices: 10/GiB stored, 20/GiB out, 1/put, 2/get.
+  ASSERT_NE(chain, nullptr);
+  ASSERT_TRUE(chain->Deposit(bob_, 40).ok());  // Bob owns bucket 1.
+  const std::vector<UsageAggregate> report = {{1, 2 * kGiB, kGiB + kGiB / 2, 5, 3}};
+  EXPECT_EQ(UsageCost(report[0], chain->Cluster(7)->params), 20u + 30u + 5u + 6u);
+  auto r = chain->ReportUsage(node_, 1, report);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(chain->Account(bob_.public_key)->deposit, 0u);  // 61 due, 40 there.
+  auto got = chain->GetUsageReport(node_.public_key, 1);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->aggregates, report);
+  EXPECT_EQ(got->charged, 40u);
+  EXPECT_EQ(got->unpaid, 21u);
+  EXPECT_EQ(got->cluster, 7u);
+  EXPECT_FALSE(got->paid_out);
+  EXPECT_EQ(got->root, UsageRoot(report));
+  EXPECT_EQ(got->receipt.block, r->block);
+  EXPECT_TRUE(chain->GetUsageReport(node_.public_key, 2).status().IsNotFound());
+
+  auto msg = [](const Result<Receipt>& x) {
+    return x.ok() ? std::string("ok") : x.status().message();
+  };
+  EXPECT_NE(msg(chain->ReportUsage(node_, 1, report)).find("era already reported"),
+            std::string::npos);
+  EXPECT_NE(msg(chain->ReportUsage(alice_, 1, report)).find("not a cluster node"),
+            std::string::npos);
+  const std::vector<UsageAggregate> unknown = {{99, 1, 1, 1, 1}};
+  EXPECT_NE(msg(chain->ReportUsage(node_, 2, unknown)).find("no such bucket 99"),
+            std::string::npos);
+  ASSERT_TRUE(chain->CreateCluster(carol_, 8, ClusterParams{}).ok());
+  ASSERT_TRUE(chain->CreateBucket(carol_, 2, 8, true).ok());
+  const std::vector<UsageAggregate> elsewhere = {{2, 1, 1, 1, 1}};
+  EXPECT_NE(msg(chain->ReportUsage(node_, 2, elsewhere)).find("is not in cluster 7"),
+            std::string::npos);
+  const std::vector<UsageAggregate> unsorted = {{2, 0, 0, 1, 0}, {1, 0, 0, 1, 0}};
+  EXPECT_TRUE(chain->ReportUsage(node_, 2, unsorted).status().IsInvalidArgument());
+
+  EXPECT_NE(msg(chain->Payout(bob_, 7, 1)).find("not the cluster manager"), std::string::npos);
+  const uint64_t before = chain->Account(node_.public_key)->free;
+  ASSERT_TRUE(chain->Payout(alice_, 7, 1).ok());
+  EXPECT_EQ(chain->Account(node_.public_key)->free, before + 40);
+  EXPECT_TRUE(chain->GetUsageReport(node_.public_key, 1)->paid_out);
+  EXPECT_NE(msg(chain->Payout(alice_, 7, 1)).find("era already paid out"), std::string::npos);
+  EXPECT_NE(msg(chain->Payout(alice_, 7, 5)).find("no usage reported"), std::string::npos);
+
+  // Reopened: the reports and their effects replay.
+  chain.reset();
+  chain = OpenOrDie(Options());
+  ASSERT_NE(chain, nullptr);
+  EXPECT_EQ(chain->GetUsageReport(node_.public_key, 1)->aggregates, report);
+  EXPECT_EQ(chain->Account(node_.public_key)->free, before + 40);
+}
+
+TEST_F(DevChainTest, UsageLeavesAreProvableOneByOne) {
+  std::vector<UsageAggregate> aggregates;
+  for (uint64_t b = 1; b <= 13; ++b) aggregates.push_back({b * 3, b * 100, b * 7, b, b * 2});
+  const Hash32 root = UsageRoot(aggregates);
+  for (size_t i = 0; i < aggregates.size(); ++i) {
+    const auto path = UsagePath(aggregates, i);
+    EXPECT_TRUE(VerifyUsageLeaf(root, aggregates.size(), i, aggregates[i], path)) << i;
+    UsageAggregate changed = aggregates[i];
+    changed.gets += 1;
+    EXPECT_FALSE(VerifyUsageLeaf(root, aggregates.size(), i, changed, path)) << i;
+    EXPECT_FALSE(
+        VerifyUsageLeaf(root, aggregates.size(), (i + 1) % aggregates.size(), aggregates[i], path))
+        << i;
+  }
+  EXPECT_EQ(UsageLeaf(aggregates[0]).size(), 40u);
+}
+
+// Random reports over several eras and nodes: every charge comes out of a deposit, every
+// payout out of the escrow, and once each era is paid out the units on the chain are exactly
+// those of genesis.
+TEST_F(DevChainTest, PayoutsSumExactlyToCharges) {
+  std::mt19937_64 rng(test::TestSeed());
+  auto options = Options();
+  options.genesis.accounts.push_back({carol_.public_key, 100000});
+  options.genesis.clusters[0].params = ClusterParams{2, 1000, 3000, 7, 3};
+  options.genesis.clusters[0].nodes.push_back(
+      ClusterNode{carol_.public_key, "127.0.0.1:9", NodeMode::kStorage});
+  options.genesis.buckets.push_back(BucketInfo{3, alice_.public_key, 7, false});
+  auto chain = OpenOrDie(options);
+  ASSERT_NE(chain, nullptr);
+  const KeyPair everyone[] = {alice_, bob_, carol_, node_};
+  auto total = [&] {
+    uint64_t sum = 0;
+    for (const KeyPair& k : everyone)
+      sum += chain->Account(k.public_key)->free + chain->Account(k.public_key)->deposit;
+    return sum;
+  };
+  const uint64_t genesis_total = total();
+  ASSERT_TRUE(chain->Deposit(alice_, 600).ok());
+  ASSERT_TRUE(chain->Deposit(bob_, 45).ok());
+  const KeyPair nodes[] = {node_, carol_};
+  uint64_t charged = 0, paid = 0;
+  for (uint32_t era = 1; era <= 4; ++era) {
+    uint64_t node_before[2];
+    for (int n = 0; n < 2; ++n) node_before[n] = chain->Account(nodes[n].public_key)->free;
+    uint64_t era_charged[2] = {0, 0};
+    for (int n = 0; n < 2; ++n) {
+      std::vector<UsageAggregate> report;
+      for (uint64_t bucket : {uint64_t{1}, uint64_t{3}}) {
+        if (rng() % 3 == 0) continue;
+        report.push_back({bucket, rng() % (uint64_t{1} << 32), rng() % (uint64_t{1} << 31),
+                          rng() % 50, rng() % 50});
+      }
+      if (report.empty()) continue;
+      const uint64_t deposits_before =
+          chain->Account(alice_.public_key)->deposit + chain->Account(bob_.public_key)->deposit;
+      ASSERT_TRUE(chain->ReportUsage(nodes[n], era, report).ok());
+      const uint64_t deposits_after =
+          chain->Account(alice_.public_key)->deposit + chain->Account(bob_.public_key)->deposit;
+      era_charged[n] = chain->GetUsageReport(nodes[n].public_key, era)->charged;
+      EXPECT_EQ(deposits_before - deposits_after, era_charged[n]);
+      charged += era_charged[n];
+    }
+    if (era_charged[0] + era_charged[1] == 0 &&
+        !chain->GetUsageReport(node_.public_key, era).ok() &&
+        !chain->GetUsageReport(carol_.public_key, era).ok()) {
+      continue;
+    }
+    ASSERT_TRUE(chain->Payout(alice_, 7, era).ok());
+    for (int n = 0; n < 2; ++n) {
+      const uint64_t got = chain->Account(nodes[n].public_key)->free - node_before[n];
+      EXPECT_EQ(got, era_charged[n]) << "era " << era << " node " << n;
+      paid += got;
+    }
+  }
+  EXPECT_EQ(paid, charged);
+  EXPECT_GT(charged, 0u);
+  EXPECT_EQ(total(), genesis_total);
+}
+
 TEST_F(DevChainTest, OneOpenerAtATime) {
   auto chain = OpenOrDie(Options());
   ASSERT_NE(chain, nullptr);
