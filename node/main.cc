@@ -3,7 +3,7 @@
 //   ddc-node [--config FILE] [--data-dir DIR] [--listen HOST:PORT] [--threads N]
 //            [--log-level error|warn|info|debug] [--auth on|off] [--limit NAME=VALUE]...
 //            [--checkpoint-interval-ms MS] [--chain dev|off|http://HOST:PORT]
-//            [--anchor-interval-ms MS]
+//            [--anchor-interval-ms MS] [--era-ms MS]
 //
 // The config file is a JSON object with the keys data_dir, listen, threads, log_level,
 // limits {max_body_bytes, max_header_bytes, max_connections, request_timeout_ms,
@@ -12,7 +12,8 @@
 // over HTTP and kept in DIR/buckets.json) and keystore {path, passphrase_file}; a key it does
 // not know is an error naming it, and checkpoint_interval_ms (default 10000; 0: only on
 // request), chain {mode "dev" | "off" | "http://HOST:PORT", anchor_interval_ms (default 10000;
-// 0: only on request)}.
+// 0: only on request), era_ms (usage reports, default 3600000; 0: only on request), prices
+// {per_gb_stored, per_gb_delivered, per_put, per_get} (cluster 1 of a new dev chain)}.
 // Flags override the file; --limit sets one key of limits.
 // The chain (docs/chain.md): "dev" (the default) is the embedded dev chain in DIR/chain, created
 // on first start with the node's account, a cluster of this node and the declared buckets in its
@@ -68,6 +69,7 @@
 #include "node/server/access.h"
 #include "node/server/chain_routes.h"
 #include "node/server/http_server.h"
+#include "node/server/metrics.h"
 #include "node/server/node_api.h"
 #include "node/server/remote_chain.h"
 #include "node/server/router.h"
@@ -80,12 +82,14 @@ namespace {
 constexpr std::chrono::milliseconds kShutdownDrain{10'000};
 // What the node's account starts with on a new dev chain.
 constexpr uint64_t kGenesisNodeBalance = 1'000'000'000'000;
+// How long the node trusts what the chain said about a bucket's deposit before asking again.
+constexpr uint64_t kPaymentCacheMs = 1000;
 
 constexpr char kUsage[] =
     "usage: ddc-node [--config FILE] [--data-dir DIR] [--listen HOST:PORT] [--threads N]\n"
     "                [--log-level error|warn|info|debug] [--auth on|off]\n"
     "                [--checkpoint-interval-ms MS] [--chain dev|off|http://HOST:PORT]\n"
-    "                [--anchor-interval-ms MS]\n"
+    "                [--anchor-interval-ms MS] [--era-ms MS]\n"
     "                [--limit max_body_bytes|max_header_bytes|max_connections|\n"
     "                         request_timeout_ms|idle_timeout_ms|max_batch_events=VALUE]...\n";
 
@@ -148,6 +152,10 @@ struct NodeConfig {
   std::string chain = "dev";  // "dev", "off" or "http://HOST:PORT" of a node serving its chain.
   // The newest checkpoint is anchored on the chain this often (0: on request only).
   uint32_t anchor_interval_ms = 10'000;
+  // Usage is reported to the chain once per era of this length (0: on request only).
+  uint64_t era_ms = 3'600'000;
+  // The prices of cluster 1 in a new dev chain's genesis.
+  chain::ClusterParams prices;
 };
 
 // Reads `key` of `object` into `out` when present; a value of the wrong type is an error.
@@ -248,9 +256,21 @@ Status LoadConfig(const std::string& path, NodeConfig* config) {
     const nlohmann::json& c = j["chain"];
     const std::string cwhere = where + ": chain";
     if (!c.is_object()) return Status::InvalidArgument(cwhere + ": not a JSON object");
-    s = CheckKeys(c, {"mode", "anchor_interval_ms"}, cwhere);
+    s = CheckKeys(c, {"mode", "anchor_interval_ms", "era_ms", "prices"}, cwhere);
     if (s.ok()) s = ReadKey(c, "mode", cwhere, &config->chain);
     if (s.ok()) s = ReadKey(c, "anchor_interval_ms", cwhere, &config->anchor_interval_ms);
+    if (s.ok()) s = ReadKey(c, "era_ms", cwhere, &config->era_ms);
+    if (s.ok() && c.contains("prices")) {
+      const nlohmann::json& p = c["prices"];
+      const std::string pwhere = cwhere + ": prices";
+      if (!p.is_object()) return Status::InvalidArgument(pwhere + ": not a JSON object");
+      chain::ClusterParams& params = config->prices;
+      s = CheckKeys(p, {"per_gb_stored", "per_gb_delivered", "per_put", "per_get"}, pwhere);
+      if (s.ok()) s = ReadKey(p, "per_gb_stored", pwhere, &params.price_per_gb_stored);
+      if (s.ok()) s = ReadKey(p, "per_gb_delivered", pwhere, &params.price_per_gb_delivered);
+      if (s.ok()) s = ReadKey(p, "per_put", pwhere, &params.price_per_put);
+      if (s.ok()) s = ReadKey(p, "per_get", pwhere, &params.price_per_get);
+    }
   }
   if (!s.ok() || !j.contains("limits")) return s;
   const nlohmann::json& limits = j["limits"];
@@ -345,6 +365,7 @@ Result<std::unique_ptr<chain::Chain>> OpenNodeChain(const NodeConfig& config,
   chain::ClusterInfo cluster;
   cluster.id = 1;
   cluster.manager = node_key.public_key;
+  cluster.params = config.prices;
   cluster.nodes.push_back(
       chain::ClusterNode{node_key.public_key, config.listen, chain::NodeMode::kFull});
   options.genesis.clusters.push_back(cluster);
@@ -378,7 +399,7 @@ Status ParseListen(std::string_view text, std::string* host, uint16_t* port) {
 
 struct Flags {
   std::optional<std::string> config, data_dir, listen, threads, log_level, auth,
-      checkpoint_interval, chain, anchor_interval;
+      checkpoint_interval, chain, anchor_interval, era;
   std::vector<std::string> limits;
   bool help = false;
 };
@@ -395,6 +416,7 @@ std::optional<std::string> ParseFlags(int argc, char** argv, Flags* flags) {
       {"--checkpoint-interval-ms", &flags->checkpoint_interval},
       {"--chain", &flags->chain},
       {"--anchor-interval-ms", &flags->anchor_interval},
+      {"--era-ms", &flags->era},
   };
   for (int i = 1; i < argc; ++i) {
     const std::string_view word = argv[i];
@@ -497,6 +519,11 @@ int Run(int argc, char** argv) {
     }
   }
   if (flags.chain) config.chain = *flags.chain;
+  if (flags.era) {
+    uint32_t era_ms = 0;
+    if (Status s = ParseMs("--era-ms", *flags.era, &era_ms); !s.ok()) return Fail(s.message());
+    config.era_ms = era_ms;
+  }
   if (config.chain != "dev" && config.chain != "off" && !config.chain.starts_with("http://")) {
     return Fail("chain '" + config.chain +
                 "' is not dev, off or the http://HOST:PORT of a node serving its chain");
@@ -566,6 +593,9 @@ int Run(int argc, char** argv) {
   std::unique_ptr<Store> store = std::move(*opened);
   std::unique_ptr<chain::Chain> chain;
   std::unique_ptr<Anchorer> anchorer;
+  std::unique_ptr<UsageReporter> reporter;
+  std::unique_ptr<PaymentGate> gate;
+  Metrics metrics;
   if (config.chain != "off") {
     Result<KeyPair> node_key = ReadNodeKey(config.data_dir);
     if (!node_key.ok()) return Fail(node_key.status().message());
@@ -576,6 +606,11 @@ int Run(int argc, char** argv) {
     anchorer =
         std::make_unique<Anchorer>(store.get(), chain.get(), *node_key, config.anchor_interval_ms,
                                    [](std::string_view line) { Log(LogLevel::kInfo, line); });
+    reporter =
+        std::make_unique<UsageReporter>(chain.get(), &metrics, *node_key, config.era_ms,
+                                        [](std::string_view line) { Log(LogLevel::kInfo, line); });
+    gate = std::make_unique<PaymentGate>(chain.get(), kPaymentCacheMs);
+    access.SetWriteGate([g = gate.get()](uint64_t bucket) { return (*g)(bucket); });
   }
 
   Router router;
@@ -584,8 +619,9 @@ int Run(int argc, char** argv) {
   services.access = &access;
   services.keystore = keystore->get();
   services.max_batch_events = config.max_batch_events;
+  services.metrics = &metrics;
   AddNodeRoutes(&router, store.get(), services);
-  AddChainRoutes(&router, store.get(), anchorer.get());
+  AddChainRoutes(&router, store.get(), anchorer.get(), reporter.get());
   AddWebRoutes(&router);
   HttpServer server(server_options, [&router](const Request& request) {
     Response response = router.Dispatch(request);
@@ -597,6 +633,7 @@ int Run(int argc, char** argv) {
   if (Status s = server.Start(); !s.ok()) return Fail(s.message());
   if (anchorer) {
     anchorer->Start();
+    reporter->Start();
     Result<chain::ChainInfo> info = chain->Info();
     if (info.ok()) {
       Log(LogLevel::kInfo, "ddc-node: chain " + info->name +
@@ -633,6 +670,7 @@ int Run(int argc, char** argv) {
       std::string("ddc-node: ") + (signal_number == SIGINT ? "SIGINT" : "SIGTERM") + ": stopping");
   server.Stop(kShutdownDrain);
   if (anchorer) anchorer->Stop();
+  if (reporter) reporter->Stop();
   if (chain) (void)chain->Close();
   if (Status s = store->Sync(); !s.ok()) return Fail("sync: " + s.ToString());
   if (Status s = store->Close(); !s.ok()) return Fail("close: " + s.ToString());

@@ -9,6 +9,8 @@
 //   ddc chain bucket create ID --cluster C [--private]     signed by the owner
 //   ddc chain bucket remove ID
 //   ddc chain transfer HEX AMOUNT | deposit AMOUNT | withdraw AMOUNT
+//   ddc chain usage NODEHEX ERA         a node's usage report of an era: charges, aggregates
+//   ddc chain payout CLUSTER ERA        the cluster manager pays out an era's escrow
 //   ddc chain block                     seal a block now
 //
 // Transactions are signed with --as NAME (the keystore's sign/NAME) or --key FILE (a hex seed
@@ -28,8 +30,8 @@ namespace ddc::cli {
 namespace {
 
 constexpr char kChainUsage[] =
-    "chain status|account|buckets|clusters|anchors|bucket create|bucket remove|transfer|"
-    "deposit|withdraw|block [--node URL | --dir DIR] [--as NAME | --key FILE] ...";
+    "chain status|account|buckets|clusters|anchors|usage|bucket create|bucket remove|transfer|"
+    "deposit|withdraw|payout|block [--node URL | --dir DIR] [--as NAME | --key FILE] ...";
 
 Result<std::unique_ptr<chain::Chain>> OpenChain(Args& args) {
   const std::string dir_flag = args.Option("--dir");
@@ -145,6 +147,31 @@ int Account(chain::Chain& c, Args& args) {
   return 0;
 }
 
+int PrintUsage(chain::Chain& c, Args& args) {
+  const std::vector<std::string> rest = args.Positionals();
+  if (rest.size() != 2 || args.HasUnknown()) return Usage("chain usage NODEHEX ERA");
+  Result<std::array<uint8_t, 32>> node = ParseHex32(rest[0], "node");
+  if (!node.ok()) return Fail(node.status());
+  Result<uint64_t> era = ParseUint(rest[1], "era");
+  if (!era.ok()) return Fail(era.status());
+  if (*era > UINT32_MAX) return Fail(Status::InvalidArgument("era: at most 2^32 - 1"));
+  Result<chain::UsageReport> r = c.GetUsageReport(*node, static_cast<uint32_t>(*era));
+  if (!r.ok()) return Fail(r.status());
+  std::printf("usage era %u node %s cluster %llu block %llu root %s charged %llu unpaid %llu%s\n",
+              r->era, Hex(r->node).c_str(), static_cast<unsigned long long>(r->cluster),
+              static_cast<unsigned long long>(r->receipt.block.number), Hex(r->root).c_str(),
+              static_cast<unsigned long long>(r->charged),
+              static_cast<unsigned long long>(r->unpaid), r->paid_out ? " paid out" : "");
+  for (const auto& a : r->aggregates) {
+    std::printf("  bucket %llu stored %llu delivered %llu puts %llu gets %llu\n",
+                static_cast<unsigned long long>(a.bucket),
+                static_cast<unsigned long long>(a.stored_bytes),
+                static_cast<unsigned long long>(a.delivered_bytes),
+                static_cast<unsigned long long>(a.puts), static_cast<unsigned long long>(a.gets));
+  }
+  return 0;
+}
+
 }  // namespace
 
 int ChainCommand(Args& args) {
@@ -173,12 +200,17 @@ int ChainCommand(Args& args) {
     chain::Chain* c = chain_or_fail();
     return c == nullptr ? Fail(opened.status()) : Anchors(*c, args);
   }
+  if (sub == "usage") {
+    chain::Chain* c = chain_or_fail();
+    return c == nullptr ? Fail(opened.status()) : PrintUsage(*c, args);
+  }
   if (sub == "account") {
     chain::Chain* c = chain_or_fail();
     return c == nullptr ? Fail(opened.status()) : Account(*c, args);
   }
   // Transactions.
-  if (sub != "bucket" && sub != "transfer" && sub != "deposit" && sub != "withdraw") {
+  if (sub != "bucket" && sub != "transfer" && sub != "deposit" && sub != "withdraw" &&
+      sub != "payout") {
     return Usage(kChainUsage);
   }
   const std::string action = sub == "bucket" ? args.Next() : "";
@@ -213,6 +245,16 @@ int ChainCommand(Args& args) {
     Result<uint64_t> amount = ParseUint(rest[1], "amount");
     if (!amount.ok()) return Fail(amount.status());
     return PrintReceipt(c->Transfer(*signer, *to, *amount), "transferred " + rest[1]);
+  }
+  if (sub == "payout") {
+    if (rest.size() != 2) return Usage("chain payout CLUSTER ERA (--as NAME | --key FILE)");
+    Result<uint64_t> cluster = ParseUint(rest[0], "cluster");
+    if (!cluster.ok()) return Fail(cluster.status());
+    Result<uint64_t> era = ParseUint(rest[1], "era");
+    if (!era.ok()) return Fail(era.status());
+    if (*era > UINT32_MAX) return Fail(Status::InvalidArgument("era: at most 2^32 - 1"));
+    return PrintReceipt(c->Payout(*signer, *cluster, static_cast<uint32_t>(*era)),
+                        "era " + rest[1] + " of cluster " + rest[0] + " paid out");
   }
   if (sub == "deposit" || sub == "withdraw") {
     if (rest.size() != 1) return Usage("chain " + sub + " AMOUNT (--as NAME | --key FILE)");

@@ -181,6 +181,8 @@ constexpr char kUsage[] =
     "  chain transfer HEX AMOUNT | deposit AMOUNT | withdraw AMOUNT\n"
     "                                transactions, signed with --as NAME (sign/NAME of the\n"
     "                                keystore) or --key FILE (a hex seed, as key gen writes)\n"
+    "  chain usage NODEHEX ERA       a node's usage report: charged, unpaid, per-bucket lines\n"
+    "  chain payout CLUSTER ERA      pay out an era's escrow (the cluster's manager signs)\n"
     "  chain block                   seal a block now\n"
     "\n"
     "  help                          this text\n";

@@ -267,6 +267,17 @@ std::optional<Response> AccessControl::CheckRate(const PublicKey& key) {
 }
 
 std::optional<Response> AccessControl::Check(const Request& request, uint64_t bucket, AuthOp op) {
+  if (std::optional<Response> denied = CheckAuth(request, bucket, op)) return denied;
+  if (op == kAuthWrite && write_gate_) {
+    if (std::optional<std::string> reason = write_gate_(bucket)) {
+      return ErrorResponse(http::status::payment_required, "payment_required", *reason);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Response> AccessControl::CheckAuth(const Request& request, uint64_t bucket,
+                                                 AuthOp op) {
   if (!options_.enabled) return std::nullopt;
   const std::optional<BucketInfo> info = buckets_->Lookup(bucket);
   if (op == kAuthRead && info && info->is_public) return std::nullopt;

@@ -97,8 +97,13 @@ class AccessControl {
   bool enabled() const { return options_.enabled; }
 
   // Whether `request` may do `op` on `bucket`: nullopt when it may, else the 401/403/429
-  // response to send.
+  // response to send, or 402 when a write is refused by the write gate.
   std::optional<Response> Check(const Request& request, uint64_t bucket, AuthOp op);
+
+  // Consulted for every write that passed the checks above (also with access control off): a
+  // reason makes the write a 402 Payment Required naming it. Set before serving.
+  using WriteGate = std::function<std::optional<std::string>(uint64_t bucket)>;
+  void SetWriteGate(WriteGate gate) { write_gate_ = std::move(gate); }
 
   // For requests authenticated by a key rather than a token (bucket registration): the
   // X-DDC-Key header's key, once the request's signature by it, its time and its novelty are
@@ -113,9 +118,11 @@ class AccessControl {
   // remembers the signature. nullopt when they are good.
   std::optional<Response> CheckSignedRequest(const Request& request, const PublicKey& key);
   std::optional<Response> CheckRate(const PublicKey& key);
+  std::optional<Response> CheckAuth(const Request& request, uint64_t bucket, AuthOp op);
 
   const BucketDirectory* const buckets_;
   const AccessOptions options_;
+  WriteGate write_gate_;
 
   std::mutex mu_;
   std::unordered_map<std::string, VerifiedAuthToken> token_cache_;

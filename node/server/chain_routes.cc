@@ -2,6 +2,7 @@
 
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/verb.hpp>
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <utility>
@@ -10,6 +11,7 @@
 #include "engine/base/hex.h"
 #include "node/server/chain_rpc.h"
 #include "node/server/http_server.h"
+#include "node/server/metrics.h"
 #include "node/server/node_api.h"
 #include "node/server/router.h"
 
@@ -76,7 +78,146 @@ Result<Anchorer::Anchored> Anchorer::AnchorNewest() {
   return out;
 }
 
+UsageReporter::UsageReporter(chain::Chain* chain, Metrics* metrics, const KeyPair& node_key,
+                             uint64_t era_ms, Log log)
+    : chain_(chain),
+      metrics_(metrics),
+      node_key_(node_key),
+      era_ms_(era_ms),
+      log_(std::move(log)) {}
+
+UsageReporter::~UsageReporter() { Stop(); }
+
+void UsageReporter::Start() {
+  if (era_ms_ == 0 || thread_.joinable()) return;
+  thread_ = std::thread([this] {
+    std::unique_lock lock(mu_);
+    while (!stopping_) {
+      cv_.wait_for(lock, std::chrono::milliseconds(era_ms_), [this] { return stopping_; });
+      if (stopping_) break;
+      lock.unlock();
+      Result<chain::UsageReport> r = ReportNow();
+      if (r.ok()) {
+        log_("ddc-node: reported usage of " + std::to_string(r->aggregates.size()) +
+             " buckets for era " + std::to_string(r->era) + ", charged " +
+             std::to_string(r->charged));
+      } else if (!r.status().IsNotFound() && !r.status().IsConflict()) {
+        log_("ddc-node: usage report failed: " + r.status().ToString());
+      }
+      lock.lock();
+    }
+  });
+}
+
+void UsageReporter::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+Result<chain::UsageReport> UsageReporter::ReportNow() {
+  std::lock_guard lock(report_mu_);
+  const auto now_ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                std::chrono::system_clock::now().time_since_epoch())
+                                                .count());
+  const auto era = static_cast<uint32_t>(std::min<uint64_t>(now_ms / era_ms_, UINT32_MAX));
+  if (last_era_ && *last_era_ >= era) {
+    return Status::Conflict("usage of era " + std::to_string(era) + " is already reported");
+  }
+  // This node's cluster and the chain's buckets in it.
+  Result<std::vector<chain::ClusterInfo>> clusters = chain_->Clusters();
+  if (!clusters.ok()) return clusters.status();
+  const chain::ClusterInfo* mine = nullptr;
+  for (const auto& c : *clusters) {
+    for (const auto& n : c.nodes) {
+      if (n.key == node_key_.public_key) mine = &c;
+    }
+  }
+  if (mine == nullptr) return Status::NotFound("this node is in no cluster on the chain");
+  Result<std::vector<chain::BucketInfo>> buckets = chain_->Buckets();
+  if (!buckets.ok()) return buckets.status();
+  std::map<uint64_t, bool> in_cluster;
+  for (const auto& b : *buckets) in_cluster[b.id] = b.cluster == mine->id;
+  std::vector<chain::UsageAggregate> aggregates;
+  std::map<uint64_t, std::array<uint64_t, 4>> totals;
+  for (const auto& [bucket, u] : metrics_->UsageTotals()) {
+    if (!in_cluster[bucket]) continue;
+    const std::array<uint64_t, 4> now = {u.stored_bytes, u.delivered_bytes, u.puts, u.gets};
+    const std::array<uint64_t, 4> before = reported_[bucket];
+    chain::UsageAggregate a{bucket, now[0] - before[0], now[1] - before[1], now[2] - before[2],
+                            now[3] - before[3]};
+    if ((a.stored_bytes | a.delivered_bytes | a.puts | a.gets) == 0) continue;
+    aggregates.push_back(a);
+    totals[bucket] = now;
+  }
+  if (aggregates.empty()) return Status::NotFound("no usage to report since the last report");
+  Result<chain::Receipt> sent = chain_->ReportUsage(node_key_, era, aggregates);
+  if (!sent.ok()) return sent.status();
+  for (const auto& [bucket, t] : totals) reported_[bucket] = t;
+  last_era_ = era;
+  if (mine->manager == node_key_.public_key && era > 0) {
+    // The validator's part, for the era before (a refusal means nothing to pay out).
+    (void)chain_->Payout(node_key_, mine->id, era - 1);
+  }
+  return chain_->GetUsageReport(node_key_.public_key, era);
+}
+
+std::optional<std::string> PaymentGate::operator()(uint64_t bucket) {
+  const auto now_ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                std::chrono::steady_clock::now().time_since_epoch())
+                                                .count());
+  {
+    std::lock_guard lock(mu_);
+    auto it = cache_.find(bucket);
+    if (it != cache_.end() && it->second.until_ms > now_ms) return it->second.refusal;
+  }
+  std::optional<std::string> refusal;
+  Result<chain::BucketInfo> info = chain_->Bucket(bucket);
+  if (info.ok()) {
+    Result<chain::ClusterInfo> cluster = chain_->Cluster(info->cluster);
+    Result<chain::AccountInfo> owner = chain_->Account(info->owner);
+    const bool charges =
+        cluster.ok() &&
+        (cluster->params.price_per_gb_stored | cluster->params.price_per_gb_delivered |
+         cluster->params.price_per_put | cluster->params.price_per_get) != 0;
+    if (charges && owner.ok() && owner->deposit == 0) {
+      refusal = "bucket " + std::to_string(bucket) + ": its owner's deposit on the chain is " +
+                "exhausted; the owner tops it up with `ddc chain deposit AMOUNT`";
+    }
+  }
+  std::lock_guard lock(mu_);
+  cache_[bucket] = Entry{now_ms + ttl_ms_, refusal};
+  return refusal;
+}
+
 namespace {
+
+Json UsageJson(const chain::UsageReport& r) {
+  Json aggregates = Json::array();
+  for (const auto& a : r.aggregates) {
+    aggregates.push_back({{"bucket", a.bucket},
+                          {"stored_bytes", a.stored_bytes},
+                          {"delivered_bytes", a.delivered_bytes},
+                          {"puts", a.puts},
+                          {"gets", a.gets}});
+  }
+  return {{"node", Hex(r.node)},
+          {"era", r.era},
+          {"cluster", r.cluster},
+          {"root", Hex(r.root)},
+          {"charged", r.charged},
+          {"unpaid", r.unpaid},
+          {"paid_out", r.paid_out},
+          {"block",
+           {{"number", r.receipt.block.number},
+            {"hash", Hex(r.receipt.block.hash)},
+            {"time_ms", r.receipt.block.time_ms}}},
+          {"index", r.receipt.index},
+          {"aggregates", std::move(aggregates)}};
+}
 
 Json BlockJson(const chain::BlockRef& b) {
   return {{"number", b.number}, {"hash", Hex(b.hash)}, {"time_ms", b.time_ms}};
@@ -183,7 +324,7 @@ Response AnchorNow(Anchorer* anchorer) {
 
 }  // namespace
 
-void AddChainRoutes(Router* router, Store* store, Anchorer* anchorer) {
+void AddChainRoutes(Router* router, Store* store, Anchorer* anchorer, UsageReporter* reporter) {
   using V = http::verb;
   router->Add(V::get, kChainRoutes[0].pattern, [anchorer](const Request&, const RouteParams&) {
     return anchorer ? ChainInfoResponse(anchorer) : NoChain();
@@ -200,6 +341,30 @@ void AddChainRoutes(Router* router, Store* store, Anchorer* anchorer) {
     std::string reply = HandleChainRpc(anchorer->chain(), r.body());
     if (reply.empty()) return MakeResponse(http::status::no_content, "", "application/json");
     return MakeResponse(http::status::ok, std::move(reply), "application/json");
+  });
+  router->Add(V::post, kChainRoutes[4].pattern, [reporter](const Request&, const RouteParams&) {
+    if (!reporter) return NoChain();
+    Result<chain::UsageReport> r = reporter->ReportNow();
+    if (r.status().IsNotFound()) {
+      return ErrorResponse(http::status::conflict, "nothing_to_report", r.status().message());
+    }
+    if (r.status().IsConflict()) {
+      return ErrorResponse(http::status::conflict, "era_reported", r.status().message());
+    }
+    if (!r.ok()) return StatusResponse(r.status());
+    return JsonResponse(http::status::created, UsageJson(*r));
+  });
+  router->Add(V::get, kChainRoutes[5].pattern, [reporter](const Request&, const RouteParams& p) {
+    if (!reporter) return NoChain();
+    const std::optional<uint64_t> era = ParseU64(p.Path("era"));
+    if (!era || *era > UINT32_MAX) {
+      return ErrorResponse(http::status::bad_request, "bad_era",
+                           "era '" + p.Path("era") + "' is not a number below 2^32");
+    }
+    Result<chain::UsageReport> r =
+        reporter->chain()->GetUsageReport(reporter->node_key(), static_cast<uint32_t>(*era));
+    if (!r.ok()) return StatusResponse(r.status());
+    return JsonResponse(http::status::ok, UsageJson(*r));
   });
 }
 

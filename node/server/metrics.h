@@ -53,6 +53,23 @@ class Metrics {
     delivered_bytes_[bucket] += bytes;
   }
 
+  // One bucket's totals since the node started: what a usage report is made of.
+  struct BucketUsage {
+    uint64_t stored_bytes = 0;
+    uint64_t delivered_bytes = 0;
+    uint64_t puts = 0;
+    uint64_t gets = 0;
+  };
+  std::map<uint64_t, BucketUsage> UsageTotals() const {
+    std::lock_guard lock(mu_);
+    std::map<uint64_t, BucketUsage> out;
+    for (const auto& [b, n] : stored_bytes_) out[b].stored_bytes = n;
+    for (const auto& [b, n] : delivered_bytes_) out[b].delivered_bytes = n;
+    for (const auto& [b, n] : appends_) out[b].puts = n;
+    for (const auto& [b, n] : reads_) out[b].gets = n;
+    return out;
+  }
+
   std::string Render(const StoreStats& stats) const {
     std::string out;
     std::lock_guard lock(mu_);

@@ -1008,7 +1008,10 @@ Response StatusResponse(const Status& status) {
 
 void AddNodeRoutes(Router* router, Store* store, NodeServices services) {
   using V = http::verb;
-  auto metrics = std::make_shared<Metrics>();
+  // The caller's counters, or the routes' own.
+  std::shared_ptr<Metrics> metrics =
+      services.metrics != nullptr ? std::shared_ptr<Metrics>(services.metrics, [](Metrics*) {})
+                                  : std::make_shared<Metrics>();
   // Defaults owned by the routes: an in-memory bucket directory, no access control.
   std::shared_ptr<BucketDirectory> own_buckets;
   if (services.buckets == nullptr) {

@@ -23,6 +23,8 @@
 
 namespace ddc::node {
 
+class Metrics;
+
 // Timeline pages: `limit` defaults to this and may not exceed the maximum.
 inline constexpr uint32_t kDefaultTimelineLimit = 100;
 inline constexpr uint32_t kMaxTimelineLimit = 1000;
@@ -53,6 +55,8 @@ struct NodeServices {
   KeyStore* keystore = nullptr;
   // Events in one POST .../events:batch, 1..kMaxBatchRequestEvents; more answer 413.
   uint32_t max_batch_events = kMaxBatchRequestEvents;
+  // The counters of GET /metrics (and of usage reports). Null: the routes' own.
+  Metrics* metrics = nullptr;
 };
 
 // Adds every route of kNodeRoutes (routes.h) to `router`, each timed and counted for

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
@@ -15,6 +17,7 @@
 #include "ddc/event.h"
 #include "engine/base/hex.h"
 #include "engine/timeline/base64.h"
+#include "tests/store/cli_test_util.h"
 #include "tests/store/event_test_util.h"
 #include "tests/store/node_test_util.h"
 #include "tests/test_util.h"
@@ -274,6 +277,103 @@ TEST_F(NodeChainTest, TheChainAnswersJsonRpc) {
                .dump());
   ASSERT_TRUE(r.json().is_array()) << r.body;
   EXPECT_EQ(r.json().size(), 1u);  // The notification gets no reply.
+  EXPECT_EQ(node_->Terminate(), 0);
+}
+
+// Bucket 7 is on the chain (declared in the config, so in genesis) in a cluster that charges
+// one unit per put. Its owner has no deposit: writes get 402. Funded, writes pass; the node's
+// usage report charges the deposit exactly; exhausted, writes get 402 again.
+TEST_F(NodeChainTest, UsageIsChargedAndAnExhaustedDepositRefusesWrites) {
+  std::array<uint8_t, 32> owner_seed{};
+  owner_seed.fill(0x51);
+  const KeyPair owner = KeyPair::FromSeed(owner_seed);
+  const std::string config = R"({"buckets": [{"bucket": 7, "owner": ")" + Hex(owner.public_key) +
+                             R"(", "public": true}], "chain": {"prices": {"per_put": 1}}})";
+  node_ =
+      std::make_unique<Node>(dir_.Sub("data"), config, std::vector<std::string>{"--auth", "off"});
+  ASSERT_NE(node_->port(), 0) << node_->log();
+  port_ = node_->port();
+  const std::string url = "http://127.0.0.1:" + std::to_string(port_);
+  auto event = [&](const std::string& id) {
+    return SignAndEncode(MakeEvent(rng_, 7, owner, id, 1000), owner);
+  };
+  HttpResponse r = PostEvent(port_, 7, event("e0"));
+  ASSERT_EQ(r.status, 402) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "payment_required");
+  EXPECT_NE(r.body.find("deposit on the chain is exhausted"), std::string::npos) << r.body;
+  EXPECT_EQ(Call(port_, "POST", "/v1/usage").json()["error"]["code"], "nothing_to_report");
+
+  // Fund the owner from the node's genesis balance and deposit 3 units, with the CLI.
+  const std::string node_seed = Slurp(dir_.Sub("data") + "/node.key");
+  ASSERT_EQ(node_seed.size(), 32u);
+  std::ofstream(dir_.Sub("node.hex")) << Hex(AsBytes(node_seed)) << "\n";
+  std::ofstream(dir_.Sub("owner.hex")) << Hex(owner_seed) << "\n";
+  auto cli = [&](const std::string& args) {
+    const std::string cmd = std::string(DDC_CLI) + " --node " + url + " " + args +
+                            " >/dev/null 2>" + dir_.Sub("cli.err");
+    return std::system(cmd.c_str());
+  };
+  ASSERT_EQ(cli("chain transfer " + Hex(owner.public_key) + " 10 --key " + dir_.Sub("node.hex")), 0)
+      << Slurp(dir_.Sub("cli.err"));
+  ASSERT_EQ(cli("chain deposit 3 --key " + dir_.Sub("owner.hex")), 0) << Slurp(dir_.Sub("cli.err"));
+
+  // The node asks the chain again within a second (bounded poll, not a timing assertion).
+  int status = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    status = PostEvent(port_, 7, event("e1")).status;
+    if (status != 402) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(status, 201);
+  ASSERT_EQ(PostEvent(port_, 7, event("e2")).status, 201);
+  ASSERT_EQ(PostEvent(port_, 7, event("e3")).status, 201);
+
+  r = Call(port_, "POST", "/v1/usage");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const Json report = r.json();
+  ASSERT_EQ(report["aggregates"].size(), 1u) << r.body;
+  const Json& line = report["aggregates"][0];
+  EXPECT_EQ(line["bucket"], 7);
+  EXPECT_EQ(line["puts"], 3);
+  EXPECT_GT(line["stored_bytes"].get<uint64_t>(), 0u);
+  EXPECT_EQ(report["charged"], 3);
+  EXPECT_EQ(report["unpaid"], 0);
+  // The chain keeps it: the same report by era, its aggregate a provable leaf of its root.
+  const HttpResponse again =
+      Call(port_, "GET", "/v1/usage/" + std::to_string(report["era"].get<uint64_t>()));
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.json()["root"], report["root"]);
+  const chain::UsageAggregate leaf{7, line["stored_bytes"], line["delivered_bytes"], 3,
+                                   line["gets"]};
+  const std::vector<chain::UsageAggregate> leaves = {leaf};
+  EXPECT_TRUE(chain::VerifyUsageLeaf(FixedHex<32>(report["root"]), 1, 0, leaf,
+                                     chain::UsagePath(leaves, 0)));
+  EXPECT_EQ(Call(port_, "POST", "/v1/usage").status, 409);  // Nothing new, or era reported.
+  // The CLI shows the same report.
+  const std::string node_key = Call(port_, "GET", "/v1/chain").json()["node_account"]["key"];
+  ASSERT_EQ(
+      std::system((std::string(DDC_CLI) + " --node " + url + " chain usage " + node_key + " " +
+                   std::to_string(report["era"].get<uint64_t>()) + " >" + dir_.Sub("usage.txt"))
+                      .c_str()),
+      0);
+  const std::string shown = Slurp(dir_.Sub("usage.txt"));
+  EXPECT_NE(shown.find(" charged 3 unpaid 0"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("  bucket 7 stored "), std::string::npos) << shown;
+  EXPECT_NE(shown.find(" puts 3 gets 0"), std::string::npos) << shown;
+  EXPECT_EQ(Call(port_, "GET", "/v1/usage/1").status, 404);
+
+  // The deposit is spent: writes are refused again once the node asks the chain.
+  const auto deadline2 = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline2) {
+    status = PostEvent(port_, 7, event("e4")).status;
+    if (status == 402) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(status, 402);
+  // Buckets not on the chain are not charged.
+  EXPECT_EQ(PostEvent(port_, 8, SignAndEncode(MakeEvent(rng_, 8, owner, "x", 1000), owner)).status,
+            201);
   EXPECT_EQ(node_->Terminate(), 0);
 }
 
