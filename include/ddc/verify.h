@@ -5,6 +5,8 @@
 // Trees are RFC 9162 (SHA-256) Merkle trees; checkpoints are C2SP tlog-checkpoint notes with
 // C2SP signed-note Ed25519 signatures, so standard transparency-log tools check them too.
 // docs/FORMAT.md gives every byte (event proof bundle, journal leaf, checkpoint text).
+// The last link, where and when a checkpoint is anchored on the chain, is checked by
+// chain::VerifyAnchorProof (ddc/chain.h), also with public keys only.
 // All functions are pure and thread-safe.
 #ifndef DDC_VERIFY_H_
 #define DDC_VERIFY_H_

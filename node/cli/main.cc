@@ -45,12 +45,15 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "ddc/chain.h"
 #include "ddc/store.h"
+#include "engine/timeline/base64.h"
 #include "node/cli/cli.h"
 #include "node/cli/remote.h"
 
@@ -231,6 +234,56 @@ int Stats(Args& args) {
   return closed.ok() ? 0 : Fail(closed);
 }
 
+// The node's dev chain beside the store (a ddc-node data dir), if there is one: opening it
+// replays and checks every block; then every checkpoint that is anchored must have an anchor
+// proof that verifies, submitted by the key that signs the checkpoints.
+int VerifyAnchors(const std::string& dir) {
+  std::error_code ec;
+  if (!std::filesystem::exists(dir + "/chain/blocks.log", ec)) return 0;
+  chain::DevChainOptions chain_options;
+  chain_options.dir = dir + "/chain";
+  auto opened = chain::OpenDevChain(chain_options);
+  if (!opened.ok()) return Fail(opened.status().WithContext("chain"));
+  chain::Chain& c = **opened;
+  Options options;
+  options.dir = dir;
+  options.create_if_missing = false;
+  auto store = Store::Open(options);
+  if (!store.ok()) return Fail(store.status());
+  const std::string vkey = (*store)->NodeVerifierKey();
+  const size_t plus = vkey.find('+');
+  auto raw = timeline::Base64Decode(vkey.substr(vkey.find('+', plus + 1) + 1));
+  if (!raw.ok() || raw->size() != 33) {
+    return Fail(Status::Corruption("the store's verifier key " + vkey + " is malformed"));
+  }
+  PublicKey node_key{};
+  std::copy(raw->begin() + 1, raw->end(), node_key.begin());
+  auto info = c.Info();
+  if (!info.ok()) return Fail(info.status());
+  uint64_t anchored = 0;
+  const std::vector<CheckpointRecord> checkpoints = (*store)->Checkpoints();
+  for (const CheckpointRecord& cp : checkpoints) {
+    auto anchor = c.FindAnchor(cp.note);
+    if (!anchor.ok()) {
+      if (anchor.status().IsNotFound()) continue;
+      return Fail(anchor.status());
+    }
+    auto proof = c.ProveAnchor(*anchor);
+    if (!proof.ok()) return Fail(proof.status());
+    auto block = chain::VerifyAnchorProof(*proof, cp.note, info->authority, node_key);
+    if (!block.ok()) {
+      return Fail(block.status().WithContext("checkpoint of size " + std::to_string(cp.size)));
+    }
+    ++anchored;
+  }
+  std::printf(
+      "ok: chain %s, %llu blocks replayed; %llu of %zu checkpoints anchored, every anchor "
+      "proof verified\n",
+      info->name.c_str(), static_cast<unsigned long long>(info->best.number) + 1,
+      static_cast<unsigned long long>(anchored), checkpoints.size());
+  return 0;
+}
+
 int Verify(Args& args) {
   const std::string dir = args.Option("--dir");
   if (dir.empty() || !args.Positionals().empty() || args.HasUnknown())
@@ -258,7 +311,7 @@ int Verify(Args& args) {
               static_cast<unsigned long long>(report->log_bytes),
               report->snapshot_checked ? "verified" : "absent");
   if (!report->notes.empty()) std::printf("note: %s\n", report->notes.c_str());
-  return 0;
+  return VerifyAnchors(dir);
 }
 
 int Dispatch(Args& args) {

@@ -125,6 +125,20 @@ TEST_F(CliChainTest, TheDevChainOfAStoppedNode) {
   EXPECT_NE(status.find("best block 1 "), std::string::npos) << status;
   EXPECT_NE(status.find("anchors 1\n"), std::string::npos) << status;
   EXPECT_NE(Ok("chain anchors --dir " + tmp_.Sub("node")).find("block 1 at "), std::string::npos);
+  // ddc verify replays the chain and checks every anchored checkpoint's proof.
+  const std::string verified = Ok("verify --dir " + tmp_.Sub("node"));
+  EXPECT_NE(verified.find("ok: chain ddc-dev, 2 blocks replayed; 1 of 1 checkpoints anchored, "
+                          "every anchor proof verified"),
+            std::string::npos)
+      << verified;
+  // Another authority key: no block's seal verifies, and verify says so.
+  const std::string authority = tmp_.Sub("node") + "/chain/authority.key";
+  const std::string original = Slurp(authority);
+  Spit(authority, std::string(32, 'k'));
+  r = Ddc("verify --dir " + tmp_.Sub("node"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("seal does not verify"), std::string::npos) << r.err;
+  Spit(authority, original);
   r = Ddc("chain status --dir " + tmp_.Sub("nothing-here"));
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("no dev chain in"), std::string::npos) << r.err;
