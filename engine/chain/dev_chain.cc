@@ -15,6 +15,7 @@
 #include "engine/base/macros.h"
 #include "engine/chain/block.h"
 #include "engine/chain/block_log.h"
+#include "engine/chain/call_chain.h"
 #include "engine/chain/calls.h"
 #include "engine/chain/extrinsic.h"
 #include "engine/chain/scale.h"
@@ -106,7 +107,7 @@ Result<uint64_t> BlockTime(std::string_view first) {
   return c.time_ms;
 }
 
-class DevChain final : public Chain {
+class DevChain final : public CallChain {
  public:
   DevChain(const DevChainOptions& options, io::FileSystem* fs) : options_(options), fs_(fs) {}
   ~DevChain() override { (void)Close(); }
@@ -225,95 +226,6 @@ class DevChain final : public Chain {
     return out;
   }
 
-  Result<Receipt> Transfer(const KeyPair& signer, const AccountId& to, uint64_t amount) override {
-    Call c;
-    c.kind = CallKind::kTransfer;
-    c.account = to;
-    c.amount = amount;
-    return Submit(signer, c);
-  }
-  Result<Receipt> CreateCluster(const KeyPair& manager, uint64_t id,
-                                const ClusterParams& params) override {
-    Call c;
-    c.kind = CallKind::kCreateCluster;
-    c.cluster = id;
-    c.params = params;
-    return Submit(manager, c);
-  }
-  Result<Receipt> SetClusterParams(const KeyPair& manager, uint64_t id,
-                                   const ClusterParams& params) override {
-    Call c;
-    c.kind = CallKind::kSetClusterParams;
-    c.cluster = id;
-    c.params = params;
-    return Submit(manager, c);
-  }
-  Result<Receipt> AddNode(const KeyPair& manager, uint64_t cluster,
-                          const ClusterNode& node) override {
-    Call c;
-    c.kind = CallKind::kAddNode;
-    c.cluster = cluster;
-    c.node = node;
-    return Submit(manager, c);
-  }
-  Result<Receipt> RemoveNode(const KeyPair& manager, uint64_t cluster,
-                             const AccountId& node) override {
-    Call c;
-    c.kind = CallKind::kRemoveNode;
-    c.cluster = cluster;
-    c.node.key = node;
-    return Submit(manager, c);
-  }
-  Result<Receipt> CreateBucket(const KeyPair& owner, uint64_t id, uint64_t cluster,
-                               bool is_public) override {
-    Call c;
-    c.kind = CallKind::kCreateBucket;
-    c.bucket = id;
-    c.cluster = cluster;
-    c.is_public = is_public;
-    return Submit(owner, c);
-  }
-  Result<Receipt> SetBucketPublic(const KeyPair& owner, uint64_t id, bool is_public) override {
-    Call c;
-    c.kind = CallKind::kSetBucketParams;
-    c.bucket = id;
-    c.is_public = is_public;
-    return Submit(owner, c);
-  }
-  Result<Receipt> RemoveBucket(const KeyPair& owner, uint64_t id) override {
-    Call c;
-    c.kind = CallKind::kRemoveBucket;
-    c.bucket = id;
-    return Submit(owner, c);
-  }
-  Result<Receipt> Deposit(const KeyPair& account, uint64_t amount) override {
-    Call c;
-    c.kind = CallKind::kDeposit;
-    c.amount = amount;
-    return Submit(account, c);
-  }
-  Result<Receipt> Withdraw(const KeyPair& account, uint64_t amount) override {
-    Call c;
-    c.kind = CallKind::kWithdraw;
-    c.amount = amount;
-    return Submit(account, c);
-  }
-
-  Result<Receipt> ReportUsage(const KeyPair& node, uint32_t era,
-                              std::span<const UsageAggregate> aggregates) override {
-    if (aggregates.empty() || aggregates.size() > kMaxUsageAggregates) {
-      return Status::InvalidArgument("usage report: " + std::to_string(aggregates.size()) +
-                                     " aggregates (want 1.." + std::to_string(kMaxUsageAggregates) +
-                                     ")");
-    }
-    Call c;
-    c.kind = CallKind::kReportUsage;
-    c.era = era;
-    c.aggregates.assign(aggregates.begin(), aggregates.end());
-    c.root = UsageRoot(aggregates);
-    return Submit(node, c);
-  }
-
   Result<UsageReport> GetUsageReport(const AccountId& node, uint32_t era) override {
     std::unique_lock lock(mu_);
     DDC_RETURN_IF_ERROR(Usable());
@@ -340,27 +252,6 @@ class DevChain final : public Chain {
     DDC_ASSIGN_OR_RETURN(Call call, DecodeCall(AsByteSpan(e.call)));
     report.aggregates = std::move(call.aggregates);
     return report;
-  }
-
-  Result<Receipt> Payout(const KeyPair& manager, uint64_t cluster, uint32_t era) override {
-    Call c;
-    c.kind = CallKind::kPayout;
-    c.cluster = cluster;
-    c.era = era;
-    return Submit(manager, c);
-  }
-
-  Result<AnchorInfo> Anchor(const KeyPair& node_key, std::string_view checkpoint) override {
-    if (checkpoint.empty() || checkpoint.size() > kMaxRemarkBytes) {
-      return Status::InvalidArgument("anchor: a checkpoint of " +
-                                     std::to_string(checkpoint.size()) + " bytes (want 1.." +
-                                     std::to_string(kMaxRemarkBytes) + ")");
-    }
-    Call c;
-    c.kind = CallKind::kRemarkWithEvent;
-    c.remark = std::string(checkpoint);
-    DDC_ASSIGN_OR_RETURN(const Receipt receipt, Submit(node_key, c));
-    return AnchorInfo{receipt, node_key.public_key, Blake2b256(AsByteSpan(checkpoint))};
   }
 
   Result<AnchorInfo> FindAnchor(std::string_view checkpoint) override {
@@ -424,7 +315,7 @@ class DevChain final : public Chain {
     return ctx;
   }
 
-  Result<Receipt> Submit(const KeyPair& signer, const Call& call);
+  Result<Receipt> SubmitCall(const KeyPair& signer, const Call& call) override;
   // Validates `e` against the state after the waiting transactions, queues it and waits for
   // its block. REQUIRES: `lock` holds mu_.
   Result<Receipt> SubmitLocked(std::unique_lock<std::mutex>& lock, const Extrinsic& e);
@@ -658,7 +549,7 @@ Status DevChain::ProduceLocked() {
   return s;
 }
 
-Result<Receipt> DevChain::Submit(const KeyPair& signer, const Call& call) {
+Result<Receipt> DevChain::SubmitCall(const KeyPair& signer, const Call& call) {
   std::unique_lock lock(mu_);
   DDC_RETURN_IF_ERROR(Usable());
   Extrinsic e;

@@ -10,6 +10,7 @@
 #include "engine/base/hex.h"
 #include "engine/base/macros.h"
 #include "engine/chain/block.h"
+#include "engine/chain/call_chain.h"
 #include "engine/chain/calls.h"
 #include "engine/chain/extrinsic.h"
 #include "engine/chain/scale.h"
@@ -109,7 +110,7 @@ Result<chain::ClusterInfo> ClusterOf(const Json& v) {
   return c;
 }
 
-class RemoteChain final : public chain::Chain {
+class RemoteChain final : public chain::CallChain {
  public:
   explicit RemoteChain(cli::HttpUrl url) : client_(std::move(url), cli::HttpClientOptions{}) {}
 
@@ -235,91 +236,6 @@ class RemoteChain final : public chain::Chain {
     return ReceiptOf(j);
   }
 
-  Result<chain::Receipt> Transfer(const KeyPair& signer, const chain::AccountId& to,
-                                  uint64_t amount) override {
-    chain::Call c;
-    c.kind = chain::CallKind::kTransfer;
-    c.account = to;
-    c.amount = amount;
-    return Submit(signer, c);
-  }
-  Result<chain::Receipt> CreateCluster(const KeyPair& manager, uint64_t id,
-                                       const chain::ClusterParams& params) override {
-    chain::Call c;
-    c.kind = chain::CallKind::kCreateCluster;
-    c.cluster = id;
-    c.params = params;
-    return Submit(manager, c);
-  }
-  Result<chain::Receipt> SetClusterParams(const KeyPair& manager, uint64_t id,
-                                          const chain::ClusterParams& params) override {
-    chain::Call c;
-    c.kind = chain::CallKind::kSetClusterParams;
-    c.cluster = id;
-    c.params = params;
-    return Submit(manager, c);
-  }
-  Result<chain::Receipt> AddNode(const KeyPair& manager, uint64_t cluster,
-                                 const chain::ClusterNode& node) override {
-    chain::Call c;
-    c.kind = chain::CallKind::kAddNode;
-    c.cluster = cluster;
-    c.node = node;
-    return Submit(manager, c);
-  }
-  Result<chain::Receipt> RemoveNode(const KeyPair& manager, uint64_t cluster,
-                                    const chain::AccountId& node) override {
-    chain::Call c;
-    c.kind = chain::CallKind::kRemoveNode;
-    c.cluster = cluster;
-    c.node.key = node;
-    return Submit(manager, c);
-  }
-  Result<chain::Receipt> CreateBucket(const KeyPair& owner, uint64_t id, uint64_t cluster,
-                                      bool is_public) override {
-    chain::Call c;
-    c.kind = chain::CallKind::kCreateBucket;
-    c.bucket = id;
-    c.cluster = cluster;
-    c.is_public = is_public;
-    return Submit(owner, c);
-  }
-  Result<chain::Receipt> SetBucketPublic(const KeyPair& owner, uint64_t id,
-                                         bool is_public) override {
-    chain::Call c;
-    c.kind = chain::CallKind::kSetBucketParams;
-    c.bucket = id;
-    c.is_public = is_public;
-    return Submit(owner, c);
-  }
-  Result<chain::Receipt> RemoveBucket(const KeyPair& owner, uint64_t id) override {
-    chain::Call c;
-    c.kind = chain::CallKind::kRemoveBucket;
-    c.bucket = id;
-    return Submit(owner, c);
-  }
-  Result<chain::Receipt> Deposit(const KeyPair& account, uint64_t amount) override {
-    chain::Call c;
-    c.kind = chain::CallKind::kDeposit;
-    c.amount = amount;
-    return Submit(account, c);
-  }
-  Result<chain::Receipt> Withdraw(const KeyPair& account, uint64_t amount) override {
-    chain::Call c;
-    c.kind = chain::CallKind::kWithdraw;
-    c.amount = amount;
-    return Submit(account, c);
-  }
-
-  Result<chain::Receipt> ReportUsage(const KeyPair& node, uint32_t era,
-                                     std::span<const chain::UsageAggregate> aggregates) override {
-    chain::Call c;
-    c.kind = chain::CallKind::kReportUsage;
-    c.era = era;
-    c.aggregates.assign(aggregates.begin(), aggregates.end());
-    c.root = chain::UsageRoot(aggregates);
-    return Submit(node, c);
-  }
   Result<chain::UsageReport> GetUsageReport(const chain::AccountId& node, uint32_t era) override {
     DDC_ASSIGN_OR_RETURN(const Json j, Rpc("ddc_usageReport", Json::array({Hex0x(node), era})));
     chain::UsageReport r;
@@ -340,25 +256,6 @@ class RemoteChain final : public chain::Chain {
       return Status::Corruption("chain rpc: the usage report's aggregates do not match its root");
     }
     return r;
-  }
-  Result<chain::Receipt> Payout(const KeyPair& manager, uint64_t cluster, uint32_t era) override {
-    chain::Call c;
-    c.kind = chain::CallKind::kPayout;
-    c.cluster = cluster;
-    c.era = era;
-    return Submit(manager, c);
-  }
-
-  Result<chain::AnchorInfo> Anchor(const KeyPair& node_key, std::string_view checkpoint) override {
-    if (checkpoint.empty() || checkpoint.size() > chain::kMaxRemarkBytes) {
-      return Status::InvalidArgument("anchor: a checkpoint of " +
-                                     std::to_string(checkpoint.size()) + " bytes");
-    }
-    chain::Call c;
-    c.kind = chain::CallKind::kRemarkWithEvent;
-    c.remark = std::string(checkpoint);
-    DDC_ASSIGN_OR_RETURN(const chain::Receipt receipt, Submit(node_key, c));
-    return chain::AnchorInfo{receipt, node_key.public_key, Blake2b256(AsByteSpan(checkpoint))};
   }
   Result<chain::AnchorInfo> FindAnchor(std::string_view checkpoint) override {
     DDC_ASSIGN_OR_RETURN(const Json j, Rpc("ddc_findAnchor", Json::array({Hex0x(checkpoint)})));
@@ -404,7 +301,7 @@ class RemoteChain final : public chain::Chain {
   // Signs `call` with the next nonce and submits it. Nonces come from the chain, which counts
   // waiting transactions; one signer's transactions are serialized here so two threads of this
   // process do not take the same nonce.
-  Result<chain::Receipt> Submit(const KeyPair& signer, const chain::Call& call) {
+  Result<chain::Receipt> SubmitCall(const KeyPair& signer, const chain::Call& call) override {
     std::lock_guard submit(submit_mu_);
     DDC_ASSIGN_OR_RETURN(const uint32_t nonce, NextNonce(signer.public_key));
     chain::Extrinsic e;
