@@ -8,9 +8,15 @@
 //   header PARENT NUMBER STATE_ROOT EXTRINSICS_ROOT SEAL
 //       -> ENCODED HASH
 //   decode EXTRINSIC  -> ok SIGNER NONCE TIP ERA CALL  or  error MESSAGE
+//   metadata FILE     (FILE holds runtime metadata in hex) -> one line of JSON: version, type
+//                     count, extrinsic version, signed extensions, pallets with their calls;
+//                     or error MESSAGE
 // Every argument in hex but the integers. Exit status 2 on a malformed request.
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <iterator>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -19,6 +25,7 @@
 #include "engine/base/hex.h"
 #include "engine/chain/block.h"
 #include "engine/chain/extrinsic.h"
+#include "engine/chain/metadata.h"
 #include "engine/chain/scale.h"
 
 namespace {
@@ -103,6 +110,35 @@ int main() {
         std::cout << "ok " << (e->signer ? ddc::Hex(*e->signer) : "-") << " " << e->nonce << " "
                   << e->tip << " " << HexOf(ddc::chain::EncodeEra(e->era)) << " " << HexOf(e->call)
                   << "\n";
+      }
+    } else if (w[0] == "metadata" && w.size() == 2) {
+      std::ifstream file(w[1]);
+      std::string hex((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+      while (!hex.empty() && (hex.back() == '\n' || hex.back() == ' ')) hex.pop_back();
+      if (hex.starts_with("0x")) hex.erase(0, 2);
+      const std::string bytes = Bytes(hex);
+      auto m = ddc::chain::DecodeMetadata(AsByteSpan(bytes));
+      if (!m.ok()) {
+        std::cout << "error " << m.status().message() << "\n";
+      } else {
+        nlohmann::json out = {{"version", m->version},
+                              {"types", m->type_count},
+                              {"extrinsic_version", m->extrinsic_version}};
+        nlohmann::json extensions = nlohmann::json::array();
+        for (const auto& e : m->signed_extensions) {
+          extensions.push_back({{"identifier", e.identifier},
+                                {"empty", e.type_is_empty},
+                                {"additional_empty", e.additional_is_empty}});
+        }
+        out["signed_extensions"] = extensions;
+        nlohmann::json pallets = nlohmann::json::array();
+        for (const auto& p : m->pallets) {
+          nlohmann::json calls = nlohmann::json::array();
+          for (const auto& c : p.calls) calls.push_back({c.name, c.index});
+          pallets.push_back({{"name", p.name}, {"index", p.index}, {"calls", calls}});
+        }
+        out["pallets"] = pallets;
+        std::cout << out.dump() << "\n";
       }
     } else {
       Die("bad request: " + line);
