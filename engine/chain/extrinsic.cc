@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <bit>
+#include <iterator>
+#include <string_view>
 
 #include "engine/base/hash.h"
 #include "engine/base/macros.h"
@@ -44,11 +46,62 @@ Era ReadEra(ScaleReader* r) {
   return Era{period, phase};
 }
 
-void WriteExtra(ScaleWriter* w, const Extrinsic& e) {
-  WriteEra(w, e.era);
-  w->Compact(e.nonce);
-  w->Compact(e.tip);  // Compact<u128> with a zero high half encodes as the u64 does.
+void WriteExtra(ScaleWriter* w, const Extrinsic& e, const ExtensionSet& set) {
+  for (const std::string& id : set.identifiers) {
+    if (id == "CheckMortality") {
+      WriteEra(w, e.era);
+    } else if (id == "CheckNonce") {
+      w->Compact(e.nonce);
+    } else if (id == "ChargeTransactionPayment") {
+      w->Compact(e.tip);  // Compact<u128> with a zero high half encodes as the u64 does.
+    } else if (id == "ChargeAssetTxPayment") {
+      w->Compact(e.tip);
+      w->U8(0);  // Paid in the native token: no asset id.
+    } else if (id == "CheckMetadataHash") {
+      w->U8(0);  // Mode: disabled.
+    }
+  }
 }
+
+void ReadExtra(ScaleReader* r, Extrinsic* e, const ExtensionSet& set) {
+  for (const std::string& id : set.identifiers) {
+    if (id == "CheckMortality") {
+      e->era = ReadEra(r);
+    } else if (id == "CheckNonce") {
+      e->nonce = static_cast<uint32_t>(r->Compact(UINT32_MAX));
+    } else if (id == "ChargeTransactionPayment") {
+      e->tip = r->Compact();
+    } else if (id == "ChargeAssetTxPayment") {
+      e->tip = r->Compact();
+      if (r->U8() != 0) r->Fail("a fee asset id is not supported");
+    } else if (id == "CheckMetadataHash") {
+      if (r->U8() != 0) r->Fail("a metadata hash mode other than disabled");
+    }
+  }
+}
+
+void WriteAdditional(ScaleWriter* w, const SigningContext& c, const ExtensionSet& set) {
+  for (const std::string& id : set.identifiers) {
+    if (id == "CheckSpecVersion") {
+      w->U32(c.spec_version);
+    } else if (id == "CheckTxVersion") {
+      w->U32(c.transaction_version);
+    } else if (id == "CheckGenesis") {
+      w->Fixed(c.genesis_hash);
+    } else if (id == "CheckMortality") {
+      w->Fixed(c.era_block_hash);
+    } else if (id == "CheckMetadataHash") {
+      w->U8(0);  // No metadata hash.
+    }
+  }
+}
+
+// Extensions that add nothing anywhere, and those this file fills in.
+constexpr std::string_view kKnownEmpty[] = {"CheckNonZeroSender", "CheckWeight",
+                                            "PrevalidateAttests"};
+constexpr std::string_view kFilledIn[] = {
+    "CheckSpecVersion", "CheckTxVersion",           "CheckGenesis",         "CheckMortality",
+    "CheckNonce",       "ChargeTransactionPayment", "ChargeAssetTxPayment", "CheckMetadataHash"};
 
 }  // namespace
 
@@ -75,31 +128,61 @@ std::string EncodeEra(const Era& era) {
   return w.Take();
 }
 
-std::string SigningBytes(const Extrinsic& extrinsic, const SigningContext& context) {
+const ExtensionSet& StandardExtensions() {
+  static const ExtensionSet* standard =
+      new ExtensionSet{{"CheckSpecVersion", "CheckTxVersion", "CheckGenesis", "CheckMortality",
+                        "CheckNonce", "CheckWeight", "ChargeTransactionPayment"}};
+  return *standard;
+}
+
+Result<ExtensionSet> MakeExtensionSet(std::span<const std::string> identifiers,
+                                      std::span<const bool> empty) {
+  ExtensionSet set;
+  for (size_t i = 0; i < identifiers.size(); ++i) {
+    const std::string& id = identifiers[i];
+    const bool filled =
+        std::find(std::begin(kFilledIn), std::end(kFilledIn), id) != std::end(kFilledIn);
+    const bool known_empty =
+        std::find(std::begin(kKnownEmpty), std::end(kKnownEmpty), id) != std::end(kKnownEmpty);
+    const bool is_empty = i < empty.size() && empty[i];
+    if (!filled && !is_empty) {
+      return Status::NotSupported("signed extension " + id +
+                                  " adds data this client cannot fill in");
+    }
+    if (known_empty && !is_empty) {
+      return Status::NotSupported("signed extension " + id +
+                                  " is expected to add nothing, but the runtime's does");
+    }
+    set.identifiers.push_back(id);
+  }
+  return set;
+}
+
+std::string SigningBytes(const Extrinsic& extrinsic, const SigningContext& context,
+                         const ExtensionSet& extensions) {
   ScaleWriter w;
   w.Raw(extrinsic.call);
-  WriteExtra(&w, extrinsic);
-  w.U32(context.spec_version);
-  w.U32(context.transaction_version);
-  w.Fixed(context.genesis_hash);
-  w.Fixed(context.era_block_hash);
+  WriteExtra(&w, extrinsic, extensions);
+  WriteAdditional(&w, context, extensions);
   if (w.size() <= kMaxPayloadSignedWhole) return w.Take();
   const auto hash =
       Blake2b256(std::span(reinterpret_cast<const uint8_t*>(w.data().data()), w.data().size()));
   return std::string(reinterpret_cast<const char*>(hash.data()), hash.size());
 }
 
-void SignExtrinsic(Extrinsic* extrinsic, const KeyPair& key, const SigningContext& context) {
+void SignExtrinsic(Extrinsic* extrinsic, const KeyPair& key, const SigningContext& context,
+                   const ExtensionSet& extensions) {
   extrinsic->signer = key.public_key;
-  const std::string message = SigningBytes(*extrinsic, context);
+  const std::string message = SigningBytes(*extrinsic, context, extensions);
   crypto_sign_detached(extrinsic->signature.data(), nullptr,
                        reinterpret_cast<const uint8_t*>(message.data()), message.size(),
                        key.secret_key.data());
 }
 
-Status VerifyExtrinsic(const Extrinsic& extrinsic, const SigningContext& context) {
+Status VerifyExtrinsic(const Extrinsic& extrinsic, const SigningContext& context,
+                       const ExtensionSet& extensions) {
   if (!extrinsic.signer) return Status::PermissionDenied("extrinsic: not signed");
-  const std::string message = SigningBytes(extrinsic, context);
+  const std::string message = SigningBytes(extrinsic, context, extensions);
   if (crypto_sign_verify_detached(extrinsic.signature.data(),
                                   reinterpret_cast<const uint8_t*>(message.data()), message.size(),
                                   extrinsic.signer->data()) != 0) {
@@ -108,7 +191,7 @@ Status VerifyExtrinsic(const Extrinsic& extrinsic, const SigningContext& context
   return Status::OK();
 }
 
-std::string EncodeExtrinsic(const Extrinsic& extrinsic) {
+std::string EncodeExtrinsic(const Extrinsic& extrinsic, const ExtensionSet& extensions) {
   ScaleWriter body;
   if (extrinsic.signer) {
     body.U8(kVersionSigned);
@@ -116,7 +199,7 @@ std::string EncodeExtrinsic(const Extrinsic& extrinsic) {
     body.Fixed(*extrinsic.signer);
     body.U8(kMultiSignatureEd25519);
     body.Fixed(extrinsic.signature);
-    WriteExtra(&body, extrinsic);
+    WriteExtra(&body, extrinsic, extensions);
   } else {
     body.U8(kVersionUnsigned);
   }
@@ -126,7 +209,7 @@ std::string EncodeExtrinsic(const Extrinsic& extrinsic) {
   return out.Take();
 }
 
-Result<Extrinsic> DecodeExtrinsic(std::span<const uint8_t> bytes) {
+Result<Extrinsic> DecodeExtrinsic(std::span<const uint8_t> bytes, const ExtensionSet& extensions) {
   ScaleReader outer(bytes);
   const auto body = outer.Bytes(kMaxExtrinsicBytes);
   DDC_RETURN_IF_ERROR(outer.Finish("extrinsic"));
@@ -138,9 +221,7 @@ Result<Extrinsic> DecodeExtrinsic(std::span<const uint8_t> bytes) {
     e.signer = r.Fixed<32>();
     if (r.U8() != kMultiSignatureEd25519) r.Fail("signature is not MultiSignature::Ed25519");
     e.signature = r.Fixed<64>();
-    e.era = ReadEra(&r);
-    e.nonce = static_cast<uint32_t>(r.Compact(UINT32_MAX));
-    e.tip = r.Compact();
+    ReadExtra(&r, &e, extensions);
   } else if (version != kVersionUnsigned) {
     r.Fail("extrinsic version byte " + std::to_string(version) + " (want 0x84 or 0x04)");
   }

@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "ddc/event.h"
 #include "ddc/status.h"
@@ -38,6 +39,27 @@ struct Era {
   bool operator==(const Era&) const = default;
 };
 
+// The signed extensions of a runtime, in its order: what each adds to the extrinsic ("extra")
+// and to the signed payload only ("additional"). Supported: CheckNonZeroSender, CheckWeight,
+// PrevalidateAttests (nothing), CheckSpecVersion and CheckTxVersion (additional u32),
+// CheckGenesis (additional genesis hash), CheckMortality (extra era, additional the era's block
+// hash), CheckNonce (extra Compact nonce), ChargeTransactionPayment (extra Compact tip),
+// ChargeAssetTxPayment (extra Compact tip and None for the asset), CheckMetadataHash (extra
+// mode 0, additional None).
+struct ExtensionSet {
+  std::vector<std::string> identifiers;
+};
+
+// The dev runtime's (and a classic Substrate runtime's): CheckSpecVersion, CheckTxVersion,
+// CheckGenesis, CheckMortality, CheckNonce, CheckWeight, ChargeTransactionPayment.
+const ExtensionSet& StandardExtensions();
+// A runtime's set from the identifiers its metadata lists; NotSupported naming an extension
+// this code cannot fill in (one whose extra or additional data is not empty), so that a client
+// never signs something the runtime would read differently. `empty` says, per identifier,
+// whether both its types encode to nothing (RuntimeMetadata's SignedExtension).
+Result<ExtensionSet> MakeExtensionSet(std::span<const std::string> identifiers,
+                                      std::span<const bool> empty);
+
 // What is needed to sign, besides the call: the chain and runtime identity.
 struct SigningContext {
   H256 genesis_hash{};
@@ -57,18 +79,23 @@ struct Extrinsic {
 
 // The bytes signed for `extrinsic` (its call, era, nonce and tip) in `context`: the payload, or
 // its BLAKE2b-256 when the payload is longer than kMaxPayloadSignedWhole.
-std::string SigningBytes(const Extrinsic& extrinsic, const SigningContext& context);
+std::string SigningBytes(const Extrinsic& extrinsic, const SigningContext& context,
+                         const ExtensionSet& extensions = StandardExtensions());
 
 // Fills in signer and signature.
-void SignExtrinsic(Extrinsic* extrinsic, const KeyPair& key, const SigningContext& context);
+void SignExtrinsic(Extrinsic* extrinsic, const KeyPair& key, const SigningContext& context,
+                   const ExtensionSet& extensions = StandardExtensions());
 
 // PermissionDenied when the signature does not verify (or the extrinsic is unsigned).
-Status VerifyExtrinsic(const Extrinsic& extrinsic, const SigningContext& context);
+Status VerifyExtrinsic(const Extrinsic& extrinsic, const SigningContext& context,
+                       const ExtensionSet& extensions = StandardExtensions());
 
 // The length-prefixed encoding (Compact<u32> length || body).
-std::string EncodeExtrinsic(const Extrinsic& extrinsic);
+std::string EncodeExtrinsic(const Extrinsic& extrinsic,
+                            const ExtensionSet& extensions = StandardExtensions());
 // Strict: exactly one length-prefixed extrinsic, nothing after it.
-Result<Extrinsic> DecodeExtrinsic(std::span<const uint8_t> bytes);
+Result<Extrinsic> DecodeExtrinsic(std::span<const uint8_t> bytes,
+                                  const ExtensionSet& extensions = StandardExtensions());
 
 // Era byte encodings (1 byte immortal, 2 bytes mortal).
 std::string EncodeEra(const Era& era);

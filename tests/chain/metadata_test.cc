@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/chain/extrinsic.h"
 #include "engine/chain/scale.h"
 
 namespace ddc::chain {
@@ -109,6 +110,36 @@ TEST(MetadataTest, RefusesDamageWithAReason) {
   std::string bad_magic = good;
   bad_magic[0] = 'x';
   EXPECT_NE(message(bad_magic).find("magic"), std::string::npos);
+}
+
+TEST(MetadataTest, ExtensionSetsTakeOnlyWhatTheClientCanFillIn) {
+  const std::vector<std::string> ids = {
+      "CheckNonZeroSender",   "CheckSpecVersion",  "CheckMortality", "CheckNonce",
+      "ChargeAssetTxPayment", "CheckMetadataHash", "SomethingEmpty"};
+  const bool empty[] = {true, false, false, false, false, false, true};
+  auto set = MakeExtensionSet(ids, empty);
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_EQ(set->identifiers, ids);
+  // An unknown extension that adds data, or a known-empty one that does not, is refused.
+  const std::vector<std::string> unknown = {"CheckNonce", "ChargeSomethingNew"};
+  const bool unknown_empty[] = {false, false};
+  auto refused = MakeExtensionSet(unknown, unknown_empty);
+  EXPECT_TRUE(refused.status().IsNotSupported());
+  EXPECT_NE(refused.status().message().find("ChargeSomethingNew"), std::string::npos);
+  const std::vector<std::string> weight = {"CheckWeight"};
+  const bool not_empty[] = {false};
+  EXPECT_TRUE(MakeExtensionSet(weight, not_empty).status().IsNotSupported());
+  // The same extrinsic under two sets encodes differently and decodes only under its own.
+  Extrinsic e;
+  e.call = std::string("\x00\x07\x04x", 4);
+  std::array<uint8_t, 32> seed{};
+  SignExtrinsic(&e, KeyPair::FromSeed(seed), SigningContext{}, *set);
+  const std::string newer = EncodeExtrinsic(e, *set);
+  EXPECT_NE(newer, EncodeExtrinsic(e));
+  auto back = DecodeExtrinsic(AsByteSpan(newer), *set);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_TRUE(VerifyExtrinsic(*back, SigningContext{}, *set).ok());
+  EXPECT_FALSE(VerifyExtrinsic(*back, SigningContext{}).ok());
 }
 
 }  // namespace

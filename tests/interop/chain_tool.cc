@@ -2,9 +2,10 @@
 // which checks ddc's Substrate encodings against @polkadot/types and @polkadot/util-crypto.
 //
 // Reads one request per line from stdin and prints one line each:
-//   extrinsic SEED CALL NONCE TIP PERIOD CURRENT GENESIS ERA_HASH SPEC TX
+//   extrinsic SEED CALL NONCE TIP PERIOD CURRENT GENESIS ERA_HASH SPEC TX [EXTENSIONS]
 //       -> PAYLOAD SIGNATURE EXTRINSIC   (hex; PAYLOAD is what is signed, maybe hashed)
-//       (PERIOD 0 = immortal; otherwise Era::Mortal(PERIOD, CURRENT))
+//       (PERIOD 0 = immortal; otherwise Era::Mortal(PERIOD, CURRENT); EXTENSIONS: the signed
+//       extensions' identifiers joined by commas, default the standard set)
 //   header PARENT NUMBER STATE_ROOT EXTRINSICS_ROOT SEAL
 //       -> ENCODED HASH
 //   decode EXTRINSIC  -> ok SIGNER NONCE TIP ERA CALL  or  error MESSAGE
@@ -73,7 +74,13 @@ int main() {
     std::vector<std::string> w;
     for (std::string word; in >> word;) w.push_back(word);
     if (w.empty()) continue;
-    if (w[0] == "extrinsic" && w.size() == 11) {
+    if (w[0] == "extrinsic" && (w.size() == 11 || w.size() == 12)) {
+      ddc::chain::ExtensionSet extensions = ddc::chain::StandardExtensions();
+      if (w.size() == 12) {
+        extensions.identifiers.clear();
+        std::istringstream list(w[11]);
+        for (std::string id; std::getline(list, id, ',');) extensions.identifiers.push_back(id);
+      }
       const auto key = ddc::KeyPair::FromSeed(Fixed<32>(w[1]));
       ddc::chain::Extrinsic e;
       e.call = Bytes(w[2]);
@@ -87,11 +94,18 @@ int main() {
       ctx.era_block_hash = Fixed<32>(w[8]);
       ctx.spec_version = static_cast<uint32_t>(Number(w[9]));
       ctx.transaction_version = static_cast<uint32_t>(Number(w[10]));
-      ddc::chain::SignExtrinsic(&e, key, ctx);
-      if (!ddc::chain::VerifyExtrinsic(e, ctx).ok()) Die("own signature does not verify");
+      ddc::chain::SignExtrinsic(&e, key, ctx, extensions);
+      if (!ddc::chain::VerifyExtrinsic(e, ctx, extensions).ok()) {
+        Die("own signature does not verify");
+      }
       const std::string sig(reinterpret_cast<const char*>(e.signature.data()), e.signature.size());
-      std::cout << HexOf(ddc::chain::SigningBytes(e, ctx)) << " " << HexOf(sig) << " "
-                << HexOf(ddc::chain::EncodeExtrinsic(e)) << "\n";
+      const std::string encoded = ddc::chain::EncodeExtrinsic(e, extensions);
+      auto back = ddc::chain::DecodeExtrinsic(AsByteSpan(encoded), extensions);
+      if (!back.ok() || ddc::chain::EncodeExtrinsic(*back, extensions) != encoded) {
+        Die("own extrinsic does not decode back");
+      }
+      std::cout << HexOf(ddc::chain::SigningBytes(e, ctx, extensions)) << " " << HexOf(sig) << " "
+                << HexOf(encoded) << "\n";
     } else if (w[0] == "header" && w.size() == 6) {
       ddc::chain::Header h;
       h.parent = Fixed<32>(w[1]);
