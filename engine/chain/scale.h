@@ -58,6 +58,8 @@ class ScaleReader {
   explicit ScaleReader(std::span<const uint8_t> in) : in_(in) {}
   explicit ScaleReader(std::string_view in)
       : in_(reinterpret_cast<const uint8_t*>(in.data()), in.size()) {}
+  // The reader keeps a view: a temporary string would be gone before the first read.
+  explicit ScaleReader(std::string&&) = delete;
 
   uint8_t U8();
   bool Bool();

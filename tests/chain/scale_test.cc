@@ -64,16 +64,19 @@ TEST(ScaleTest, ReaderRejectsNonCanonicalAndOversizedCompacts) {
       {"03", "truncated"},
   };
   for (const auto& c : cases) {
-    ScaleReader r(Unhex(c.hex));
+    const std::string r_bytes = Unhex(c.hex);
+    ScaleReader r(r_bytes);
     r.Compact();
     ASSERT_FALSE(r.ok()) << c.hex;
     EXPECT_NE(r.status().message().find(c.why), std::string::npos)
         << c.hex << ": " << r.status().message();
   }
-  ScaleReader valid(Unhex("0700000000ff"));  // Big-integer mode, five bytes: fine.
+  const std::string valid_bytes = Unhex("0700000000ff");
+  ScaleReader valid(valid_bytes);  // Big-integer mode, five bytes: fine.
   EXPECT_EQ(valid.Compact(), uint64_t{0xff} << 32);
   EXPECT_TRUE(valid.ok());
-  ScaleReader narrow(Unhex("feff0300"));
+  const std::string narrow_bytes = Unhex("feff0300");
+  ScaleReader narrow(narrow_bytes);
   narrow.Compact(UINT16_MAX - 1);
   EXPECT_FALSE(narrow.ok());
 }
@@ -102,18 +105,22 @@ TEST(ScaleTest, FixedWidthBoolsAndTrailingBytes) {
   EXPECT_EQ(std::string(bytes.begin(), bytes.end()), "abc");
   EXPECT_TRUE(r.Finish("all").ok());
 
-  ScaleReader bad_bool(Unhex("02"));
+  const std::string bad_bool_bytes = Unhex("02");
+  ScaleReader bad_bool(bad_bool_bytes);
   bad_bool.Bool();
   EXPECT_FALSE(bad_bool.ok());
-  ScaleReader high_u128(
-      Unhex("0000000000000000"
-            "0100000000000000"));
+  const std::string high_u128_bytes = Unhex(
+      "0000000000000000"
+      "0100000000000000");
+  ScaleReader high_u128(high_u128_bytes);
   high_u128.U128();
   EXPECT_FALSE(high_u128.ok());
-  ScaleReader too_long(Unhex("0c616263"));
+  const std::string too_long_bytes = Unhex("0c616263");
+  ScaleReader too_long(too_long_bytes);
   too_long.Bytes(2);
   EXPECT_FALSE(too_long.ok());
-  ScaleReader trailing(Unhex("0000"));
+  const std::string trailing_bytes = Unhex("0000");
+  ScaleReader trailing(trailing_bytes);
   trailing.U8();
   EXPECT_NE(trailing.Finish("x").message().find("1 trailing bytes"), std::string::npos);
 }
