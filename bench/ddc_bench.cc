@@ -26,7 +26,11 @@
 //                   proofs of the timeline and the journal, and ProveEvent bundles, generated
 //                   and verified per second, with their sizes (proof_workload.h).
 //   export_events   Writes the append_batch_signed events to --out (length-prefixed) for the
-//                   Hypercore peer. Runs only when named.
+//                   Hypercore peer and the language bindings. Runs only when named.
+//   bindings_baseline  Appends the events of an export_events file (--in) on one thread, in
+//                   AppendBatch calls of --bindings-batch (synced and not) and one by one
+//                   (the first --bindings-single), then GetEvent and Get of each: the C++ side
+//                   of bench/bindings/run.sh (bindings_workload.h). Runs only when named.
 //   crypto_seal     Scope sealing and opening MB/s through SealScope/OpenScope against raw
 //                   libsodium XChaCha20-Poly1305 on the same buffers, 256 B, 1 KiB and 64 KiB,
 //                   one thread (crypto_workload.h).
@@ -45,7 +49,8 @@
 //                  [--skip-rocksdb-open] [--stores ddc,rocksdb,lmdb] [--threads T]
 //                  [--events N] [--append-batch N] [--sign-batch N] [--proof-events N]
 //                  [--proof-ops N] [--out FILE] [--http-connections C] [--http-batch N]
-//                  [--http-events N] [--http-server-threads T] [--http-auth] [WORKLOADS]
+//                  [--http-events N] [--http-server-threads T] [--http-auth] [--in FILE]
+//                  [--bindings-batch N] [--bindings-single N] [WORKLOADS]
 // A bare WORKLOADS argument is the same as --workloads WORKLOADS ("ddc-bench http").
 // Stores go to a fresh directory under DIR (default /tmp), removed at the end. The table goes to
 // stdout; with --json, one JSON object per result row goes to stdout instead (the table to
@@ -61,6 +66,7 @@
 #include <thread>
 
 #include "bench/bench_util.h"
+#include "bench/bindings_workload.h"
 #include "bench/builder_workload.h"
 #include "bench/crypto_workload.h"
 #include "bench/http_bench.h"
@@ -78,7 +84,8 @@ constexpr char kUsage[] =
     "                 [--skip-rocksdb-open] [--stores ddc,rocksdb,lmdb] [--threads T]\n"
     "                 [--events N] [--append-batch N] [--sign-batch N] [--proof-events N]\n"
     "                 [--proof-ops N] [--out FILE] [--http-connections C] [--http-batch N]\n"
-    "                 [--http-events N] [--http-server-threads T] [--http-auth] [WORKLOADS]\n"
+    "                 [--http-events N] [--http-server-threads T] [--http-auth] [--in FILE]\n"
+    "                 [--bindings-batch N] [--bindings-single N] [WORKLOADS]\n"
     "  --dir DIR            parent of the scratch directory (default /tmp); removed after\n"
     "  --n N                blobs per put workload and gets per get workload (1000000)\n"
     "  --value-bytes B      blob size of the put/get workloads (1024)\n"
@@ -86,7 +93,8 @@ constexpr char kUsage[] =
     "                       get_random multiget64 seq_64k open_10m ram_per_record\n"
     "                       ed25519_ceiling append_signed append_batch_signed proof_gen\n"
     "                       proof_verify export_events crypto_seal event_builder http\n"
-    "                       (all but export_events); a bare LIST argument means the same\n"
+    "                       bindings_baseline (all but export_events and\n"
+    "                       bindings_baseline); a bare LIST argument means the same\n"
     "  --json               one JSON object per result row on stdout\n"
     "  --open-records N     records of the open_10m / ram_per_record store (10000000)\n"
     "  --batch N            puts per batch / sync (1000)\n"
@@ -109,7 +117,10 @@ constexpr char kUsage[] =
     "  --http-batch N       events per events:batch request and embedded AppendBatch (64)\n"
     "  --http-events N      events per http append run, and GETs per GET run (50000)\n"
     "  --http-server-threads T  the in-process node's threads; 0: one per connection (0)\n"
-    "  --http-auth              access control on: appends carry a token and a signature\n";
+    "  --http-auth              access control on: appends carry a token and a signature\n"
+    "  --in FILE            the events bindings_baseline appends (written by export_events)\n"
+    "  --bindings-batch N   events per AppendBatch call of bindings_baseline (1000)\n"
+    "  --bindings-single N  events bindings_baseline appends one call each (20000)\n";
 
 // Workloads that need no store and are not part of RunWorkloads: each runs on its own after
 // the store workloads when selected (all are, by default). One entry per workload.
@@ -119,7 +130,8 @@ struct StandaloneWorkload {
 };
 constexpr StandaloneWorkload kStandaloneWorkloads[] = {
     {kCryptoWorkload, RunCryptoWorkload},
-    {"event_builder", RunBuilderWorkloads},  // EventBuilder and EventReader events/s.
+    {"event_builder", RunBuilderWorkloads},    // EventBuilder and EventReader events/s.
+    {kBindingsWorkload, RunBindingsBaseline},  // Named only; needs --in.
 };
 
 uint64_t ParseCount(std::string_view flag, const std::string& text, uint64_t min, uint64_t max) {
@@ -223,6 +235,12 @@ Flags ParseFlags(int argc, char** argv) {
       f.http.server_threads = static_cast<uint32_t>(ParseCount(arg, next(), 0, 1024));
     } else if (arg == "--http-auth") {
       f.http.auth = true;
+    } else if (arg == "--in") {
+      f.config.in = next();
+    } else if (arg == "--bindings-batch") {
+      f.config.bindings_batch = static_cast<uint32_t>(ParseCount(arg, next(), 1, kMaxGroupRecords));
+    } else if (arg == "--bindings-single") {
+      f.config.bindings_single = ParseCount(arg, next(), 1, 1ull << 32);
     } else if (!arg.starts_with("-")) {
       workloads = arg;  // "ddc-bench http" is "ddc-bench --workloads http".
     } else {
@@ -234,9 +252,13 @@ Flags ParseFlags(int argc, char** argv) {
   known.insert(kHttpWorkload);
   std::set<std::string> all = known;
   all.erase("export_events");
+  all.erase(kBindingsWorkload);
   f.config.workloads = workloads == "all" ? all : ParseList("--workloads", workloads, known);
   if (f.config.workloads.count("export_events") != 0 && f.config.out.empty()) {
     Die("export_events needs --out FILE\n" + std::string(kUsage));
+  }
+  if (f.config.workloads.count(kBindingsWorkload) != 0 && f.config.in.empty()) {
+    Die(std::string(kBindingsWorkload) + " needs --in FILE\n" + kUsage);
   }
   if (f.config.workloads.empty()) Die("no workload selected\n" + std::string(kUsage));
   f.config.stores = ParseList("--stores", stores, {"ddc", "rocksdb", "lmdb"});

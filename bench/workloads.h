@@ -51,6 +51,11 @@ struct BenchConfig {
   uint64_t proof_events = 1'000'000;  // Size of the single-user timeline of the proof workloads.
   uint64_t proof_ops = 200'000;       // Proofs generated (and verified) per timed run.
   std::string out;                    // export_events writes the batch-signed events here.
+
+  // bindings_baseline (bindings_workload.h).
+  std::string in;                     // The events it appends: a file export_events wrote.
+  uint32_t bindings_batch = 1000;     // Events per AppendBatch call.
+  uint64_t bindings_single = 20'000;  // Events appended one Append call each.
 };
 
 // Runs the selected workloads in AllWorkloads() order. Exits with a message on any store error.
