@@ -1,7 +1,9 @@
-// libFuzzer target for the dev chain's decoders of outside bytes: signed extrinsics (sent to
-// author_submitExtrinsic), calls, blocks and headers (read from another node's chain). The first
-// byte picks the decoder, the rest is its input. Beyond "no crash, no sanitizer report" it
-// checks that an accepted input is the one canonical encoding of what it decodes to: encoding
+// libFuzzer target for the chain's decoders of outside bytes: signed extrinsics (sent to
+// author_submitExtrinsic), calls, blocks and headers (read from another node's chain), and what
+// the Substrate client reads from a chain it does not control: runtime metadata, System.Account
+// values, Timestamp.set inherents and SS58 addresses. The first byte picks the decoder, the rest
+// is its input. Beyond "no crash, no sanitizer report" it checks that an accepted extrinsic,
+// call, block, header or address is the one canonical encoding of what it decodes to: encoding
 // the result gives back exactly the input (so a hash of the bytes names one value), and that
 // every rejection is InvalidArgument.
 #include <cstddef>
@@ -14,6 +16,8 @@
 #include "engine/chain/block.h"
 #include "engine/chain/calls.h"
 #include "engine/chain/extrinsic.h"
+#include "engine/chain/metadata.h"
+#include "engine/chain/substrate.h"
 
 namespace {
 
@@ -40,7 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const std::span<const uint8_t> input(data + 1, size - 1);
   namespace chain = ddc::chain;
-  switch (data[0] % 4) {
+  switch (data[0] % 8) {
     case 0:
       Check(chain::DecodeExtrinsic(input), input,
             [](const chain::Extrinsic& e) { return chain::EncodeExtrinsic(e); });
@@ -53,10 +57,43 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       Check(chain::DecodeBlock(input), input,
             [](const chain::Block& b) { return chain::EncodeBlock(b); });
       break;
-    default:
+    case 3:
       Check(chain::DecodeHeader(input), input,
             [](const chain::Header& h) { return chain::EncodeHeader(h); });
       break;
+    case 4: {
+      const auto meta = chain::DecodeMetadata(input);
+      if (!meta.ok() && !meta.status().IsInvalidArgument()) {
+        Fail("metadata error is not InvalidArgument", size);
+      }
+      break;
+    }
+    case 5: {
+      const auto account = chain::DecodeAccountStorage(input);
+      if (!account.ok() && !account.status().IsInvalidArgument()) {
+        Fail("System.Account error is not InvalidArgument", size);
+      }
+      if (account.ok() && input.size() != 80) Fail("System.Account of a wrong size accepted", size);
+      break;
+    }
+    case 6: {
+      const auto t = chain::TimestampOfInherent(input, 1, 0);
+      if (!t.ok() && !t.status().IsNotFound() && !t.status().IsCorruption()) {
+        Fail("inherent error is neither NotFound nor Corruption", size);
+      }
+      break;
+    }
+    default: {
+      const std::string text(reinterpret_cast<const char*>(input.data()), input.size());
+      uint16_t prefix = 0;
+      const auto id = chain::Ss58Decode(text, &prefix);
+      if (!id.ok()) {
+        if (!id.status().IsInvalidArgument()) Fail("ss58 error is not InvalidArgument", size);
+      } else if (chain::Ss58Encode(*id, prefix) != text) {
+        Fail("accepted address is not the canonical encoding of its account", size);
+      }
+      break;
+    }
   }
   return 0;
 }

@@ -2,7 +2,7 @@
 //
 //   ddc-node [--config FILE] [--data-dir DIR] [--listen HOST:PORT] [--threads N]
 //            [--log-level error|warn|info|debug] [--auth on|off] [--limit NAME=VALUE]...
-//            [--checkpoint-interval-ms MS] [--chain dev|off|http://HOST:PORT]
+//            [--checkpoint-interval-ms MS] [--chain dev|off|http://HOST:PORT|SUBSTRATE]
 //            [--anchor-interval-ms MS] [--era-ms MS]
 //
 // The config file is a JSON object with the keys data_dir, listen, threads, log_level,
@@ -11,14 +11,19 @@
 // buckets [{bucket, owner, public}] (buckets declared by the operator; others are registered
 // over HTTP and kept in DIR/buckets.json) and keystore {path, passphrase_file}; a key it does
 // not know is an error naming it, and checkpoint_interval_ms (default 10000; 0: only on
-// request), chain {mode "dev" | "off" | "http://HOST:PORT", anchor_interval_ms (default 10000;
-// 0: only on request), era_ms (usage reports, default 3600000; 0: only on request), prices
-// {per_gb_stored, per_gb_delivered, per_put, per_get} (cluster 1 of a new dev chain)}.
+// request), chain {mode "dev" | "off" | "http://HOST:PORT" | SUBSTRATE, anchor_interval_ms
+// (default 10000; 0: only on request), era_ms (usage reports, default 3600000; 0: only on
+// request), prices {per_gb_stored, per_gb_delivered, per_put, per_get} (cluster 1 of a new dev
+// chain), ca_file (trusted roots for a wss:// or https:// Substrate node; default the
+// system's)}.
 // Flags override the file; --limit sets one key of limits.
 // The chain (docs/chain.md): "dev" (the default) is the embedded dev chain in DIR/chain, created
 // on first start with the node's account, a cluster of this node and the declared buckets in its
 // genesis; "http://HOST:PORT" uses the chain another ddc-node serves (its POST /rpc), so that
-// several nodes share one; the node anchors its newest checkpoint every anchor_interval_ms.
+// several nodes share one; SUBSTRATE is a real Substrate chain: "cere-mainnet", "cere-testnet",
+// a ws:// or wss:// URL, or "substrate:" and an http(s):// URL (node/server/substrate_chain.h),
+// where the node only anchors (its anchors are listed in DIR/substrate-anchors). The node
+// anchors its newest checkpoint every anchor_interval_ms.
 // The keystore (default DIR/keys, created when missing) holds the keys of the seal and open
 // service and is shredded by erasure; it is opened when a passphrase is given (its file, or
 // $DDC_PASSPHRASE), else the node runs without one.
@@ -68,11 +73,13 @@
 #include "engine/base/hex.h"
 #include "node/server/access.h"
 #include "node/server/chain_routes.h"
+#include "node/server/chain_rpc.h"
 #include "node/server/http_server.h"
 #include "node/server/metrics.h"
 #include "node/server/node_api.h"
 #include "node/server/remote_chain.h"
 #include "node/server/router.h"
+#include "node/server/substrate_chain.h"
 #include "node/server/web_routes.h"
 
 namespace ddc::node {
@@ -149,11 +156,13 @@ struct NodeConfig {
   uint32_t max_batch_events = kMaxBatchRequestEvents;
   // A checkpoint of the journal this often when it grew (Options::checkpoint_interval_ms).
   uint32_t checkpoint_interval_ms = 10'000;
-  std::string chain = "dev";  // "dev", "off" or "http://HOST:PORT" of a node serving its chain.
+  // "dev", "off", "http://HOST:PORT" of a node serving its chain, or a Substrate chain.
+  std::string chain = "dev";
+  std::string chain_ca_file;  // Trusted roots for a Substrate node over TLS; empty: the system's.
   // The newest checkpoint is anchored on the chain this often (0: on request only).
   uint32_t anchor_interval_ms = 10'000;
   // Usage is reported to the chain once per era of this length (0: on request only).
-  uint64_t era_ms = 3'600'000;
+  uint64_t era_ms = kDefaultEraMs;
   // The prices of cluster 1 in a new dev chain's genesis.
   chain::ClusterParams prices;
 };
@@ -256,8 +265,9 @@ Status LoadConfig(const std::string& path, NodeConfig* config) {
     const nlohmann::json& c = j["chain"];
     const std::string cwhere = where + ": chain";
     if (!c.is_object()) return Status::InvalidArgument(cwhere + ": not a JSON object");
-    s = CheckKeys(c, {"mode", "anchor_interval_ms", "era_ms", "prices"}, cwhere);
+    s = CheckKeys(c, {"mode", "anchor_interval_ms", "era_ms", "prices", "ca_file"}, cwhere);
     if (s.ok()) s = ReadKey(c, "mode", cwhere, &config->chain);
+    if (s.ok()) s = ReadKey(c, "ca_file", cwhere, &config->chain_ca_file);
     if (s.ok()) s = ReadKey(c, "anchor_interval_ms", cwhere, &config->anchor_interval_ms);
     if (s.ok()) s = ReadKey(c, "era_ms", cwhere, &config->era_ms);
     if (s.ok() && c.contains("prices")) {
@@ -352,6 +362,22 @@ Result<KeyPair> ReadNodeKey(const std::string& data_dir) {
   const KeyPair key = KeyPair::FromSeed(std::span(seed).first<32>());
   std::fill(seed.begin(), seed.end(), 0);
   return key;
+}
+
+// A real Substrate chain; the anchors this node makes there are listed in
+// DIR/substrate-anchors.
+Result<std::unique_ptr<chain::Chain>> OpenNodeSubstrateChain(const NodeConfig& config,
+                                                             const std::string& url) {
+  SubstrateChainOptions options;
+  options.url = url;
+  options.rpc.ca_file = config.chain_ca_file;
+  options.anchors_file = config.data_dir + "/substrate-anchors";
+  options.log = [](std::string_view line) {
+    Log(LogLevel::kDebug, "ddc-node: " + std::string(line));
+  };
+  Result<std::unique_ptr<chain::Chain>> opened = OpenSubstrateChain(options);
+  if (!opened.ok()) return opened.status().WithContext("substrate chain");
+  return opened;
 }
 
 // The embedded dev chain in DIR/chain; on first start its genesis gives the node's account a
@@ -524,9 +550,11 @@ int Run(int argc, char** argv) {
     if (Status s = ParseMs("--era-ms", *flags.era, &era_ms); !s.ok()) return Fail(s.message());
     config.era_ms = era_ms;
   }
-  if (config.chain != "dev" && config.chain != "off" && !config.chain.starts_with("http://")) {
+  if (config.chain != "dev" && config.chain != "off" && !config.chain.starts_with("http://") &&
+      !SubstrateChainUrl(config.chain)) {
     return Fail("chain '" + config.chain +
-                "' is not dev, off or the http://HOST:PORT of a node serving its chain");
+                "' is not dev, off, the http://HOST:PORT of a node serving its chain, "
+                "cere-mainnet, cere-testnet, a ws:// or wss:// URL or substrate:URL");
   }
   for (const std::string& limit : flags.limits) {
     if (Status s = SetLimit(limit, &config); !s.ok()) return Fail(s.message());
@@ -599,18 +627,31 @@ int Run(int argc, char** argv) {
   if (config.chain != "off") {
     Result<KeyPair> node_key = ReadNodeKey(config.data_dir);
     if (!node_key.ok()) return Fail(node_key.status().message());
+    const std::optional<std::string> substrate = SubstrateChainUrl(config.chain);
     Result<std::unique_ptr<chain::Chain>> c =
-        config.chain == "dev" ? OpenNodeChain(config, *node_key) : OpenRemoteChain(config.chain);
+        config.chain == "dev" ? OpenNodeChain(config, *node_key)
+        : substrate           ? OpenNodeSubstrateChain(config, *substrate)
+                              : OpenRemoteChain(config.chain);
     if (!c.ok()) return Fail(c.status().message());
     chain = std::move(*c);
     anchorer =
         std::make_unique<Anchorer>(store.get(), chain.get(), *node_key, config.anchor_interval_ms,
                                    [](std::string_view line) { Log(LogLevel::kInfo, line); });
-    reporter =
-        std::make_unique<UsageReporter>(chain.get(), &metrics, *node_key, config.era_ms,
-                                        [](std::string_view line) { Log(LogLevel::kInfo, line); });
-    gate = std::make_unique<PaymentGate>(chain.get(), kPaymentCacheMs);
-    access.SetWriteGate([g = gate.get()](uint64_t bucket) { return (*g)(bucket); });
+    // Usage and payments live in the dev runtime; on a Substrate chain the node only anchors.
+    reporter = std::make_unique<UsageReporter>(
+        chain.get(), &metrics, *node_key, substrate ? 0 : config.era_ms,
+        [](std::string_view line) { Log(LogLevel::kInfo, line); });
+    if (!substrate) {
+      gate = std::make_unique<PaymentGate>(chain.get(), kPaymentCacheMs);
+      access.SetWriteGate([g = gate.get()](uint64_t bucket) { return (*g)(bucket); });
+    }
+  }
+
+  if (chain) {
+    // The chain's JSON-RPC over WebSocket too, as Substrate nodes serve it (POST /rpc is HTTP).
+    server_options.websockets["/rpc"] = [c = chain.get()](std::string_view message) {
+      return HandleChainRpc(c, message);
+    };
   }
 
   Router router;

@@ -94,6 +94,7 @@ struct Receipt {
   BlockRef block;
   uint32_t index = 0;  // Position of the extrinsic in its block.
   Hash32 hash{};       // BLAKE2b-256 of the extrinsic bytes.
+  bool operator==(const Receipt&) const = default;
 };
 
 // Where a checkpoint was anchored.

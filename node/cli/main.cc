@@ -3,7 +3,7 @@
 //   ddc blob put --dir DIR [FILE|-]     store a file (or stdin), print its CID
 //   ddc blob get --dir DIR CID          write the blob's bytes to stdout
 //   ddc stats --dir DIR [--json]        counts, sizes, index RAM per record
-//   ddc verify --dir DIR                check every record; non-zero exit names the first bad one
+//   ddc verify --dir DIR [--chain URL]  check every record; non-zero exit names the first bad one
 //   ddc demo [--dir DIR]                store and read back sample data, saying what it does
 //
 // Events (event_commands.cc), timelines and checkpoints (timeline_commands.cc), proofs
@@ -56,6 +56,7 @@
 #include "engine/timeline/base64.h"
 #include "node/cli/cli.h"
 #include "node/cli/remote.h"
+#include "node/server/substrate_chain.h"
 
 namespace ddc::cli {
 namespace {
@@ -67,7 +68,9 @@ constexpr char kUsage[] =
     "  blob put --dir DIR [FILE|-]   store FILE (or standard input) and print its CID\n"
     "  blob get --dir DIR CID        write the blob's bytes to standard output\n"
     "  stats --dir DIR [--json]      show what the store holds\n"
-    "  verify --dir DIR              check every record, the CIDs and the index snapshot\n"
+    "  verify --dir DIR [--chain URL]  check every record, the CIDs and the index snapshot, a\n"
+    "                                node's dev chain and anchors; with --chain, its anchors on\n"
+    "                                that Substrate chain\n"
     "  demo [--dir DIR]              store and read back sample data (default dir: "
     "$XDG_DATA_HOME/ddc/demo or ~/.local/share/ddc/demo)\n"
     "\n"
@@ -237,6 +240,80 @@ int Stats(Args& args) {
 // The node's dev chain beside the store (a ddc-node data dir), if there is one: opening it
 // replays and checks every block; then every checkpoint that is anchored must have an anchor
 // proof that verifies, submitted by the key that signs the checkpoints.
+// The key that signs the store's checkpoints (and its anchors), from its verifier key.
+Result<PublicKey> CheckpointKey(Store& store) {
+  const std::string vkey = store.NodeVerifierKey();
+  const size_t plus = vkey.find('+');
+  auto raw = timeline::Base64Decode(vkey.substr(vkey.find('+', plus + 1) + 1));
+  if (!raw.ok() || raw->size() != 33) {
+    return Status::Corruption("the store's verifier key " + vkey + " is malformed");
+  }
+  PublicKey node_key{};
+  std::copy(raw->begin() + 1, raw->end(), node_key.begin());
+  return node_key;
+}
+
+Result<std::unique_ptr<Store>> OpenExisting(const std::string& dir) {
+  Options options;
+  options.dir = dir;
+  options.create_if_missing = false;
+  return Store::Open(options);
+}
+
+// The anchors a node made on a Substrate chain (DIR/substrate-anchors), checked against that
+// chain at `url` (--chain): every anchored checkpoint's block is finalized there with the
+// recorded hash and time and holds the node's remark of exactly the checkpoint's bytes.
+int VerifySubstrateAnchors(const std::string& dir, const std::string& url) {
+  const std::string file = dir + "/substrate-anchors";
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) {
+    if (url.empty()) return 0;
+    return Fail(Status::NotFound(file + " is missing: this node anchored nothing on a "
+                                        "Substrate chain"));
+  }
+  if (url.empty()) {
+    std::printf("note: %s lists anchors on a Substrate chain; pass --chain URL to check them\n",
+                file.c_str());
+    return 0;
+  }
+  node::SubstrateChainOptions options;
+  options.url = url;
+  options.anchors_file = file;
+  options.anchors_read_only = true;
+  auto opened = node::OpenSubstrateChain(options);
+  if (!opened.ok()) return Fail(opened.status().WithContext("substrate chain"));
+  chain::Chain& c = **opened;
+  auto store = OpenExisting(dir);
+  if (!store.ok()) return Fail(store.status());
+  auto node_key = CheckpointKey(**store);
+  if (!node_key.ok()) return Fail(node_key.status());
+  auto info = c.Info();
+  if (!info.ok()) return Fail(info.status());
+  uint64_t anchored = 0;
+  const std::vector<CheckpointRecord> checkpoints = (*store)->Checkpoints();
+  for (const CheckpointRecord& cp : checkpoints) {
+    auto anchor = c.FindAnchor(cp.note);
+    if (!anchor.ok()) {
+      if (anchor.status().IsNotFound()) continue;
+      return Fail(anchor.status());
+    }
+    if (anchor->submitter != *node_key) {
+      return Fail(Status::Failed("checkpoint of size " + std::to_string(cp.size) +
+                                 ": anchored by another key than the one signing checkpoints"));
+    }
+    if (Status s = node::VerifySubstrateAnchor(&c, *anchor, cp.note); !s.ok()) {
+      return Fail(s.WithContext("checkpoint of size " + std::to_string(cp.size)));
+    }
+    ++anchored;
+  }
+  std::printf(
+      "ok: substrate chain %s (finalized block %llu); %llu of %zu checkpoints anchored, every "
+      "anchor found there as recorded\n",
+      info->name.c_str(), static_cast<unsigned long long>(info->best.number),
+      static_cast<unsigned long long>(anchored), checkpoints.size());
+  return 0;
+}
+
 int VerifyAnchors(const std::string& dir) {
   std::error_code ec;
   if (!std::filesystem::exists(dir + "/chain/blocks.log", ec)) return 0;
@@ -245,19 +322,11 @@ int VerifyAnchors(const std::string& dir) {
   auto opened = chain::OpenDevChain(chain_options);
   if (!opened.ok()) return Fail(opened.status().WithContext("chain"));
   chain::Chain& c = **opened;
-  Options options;
-  options.dir = dir;
-  options.create_if_missing = false;
-  auto store = Store::Open(options);
+  auto store = OpenExisting(dir);
   if (!store.ok()) return Fail(store.status());
-  const std::string vkey = (*store)->NodeVerifierKey();
-  const size_t plus = vkey.find('+');
-  auto raw = timeline::Base64Decode(vkey.substr(vkey.find('+', plus + 1) + 1));
-  if (!raw.ok() || raw->size() != 33) {
-    return Fail(Status::Corruption("the store's verifier key " + vkey + " is malformed"));
-  }
-  PublicKey node_key{};
-  std::copy(raw->begin() + 1, raw->end(), node_key.begin());
+  auto key = CheckpointKey(**store);
+  if (!key.ok()) return Fail(key.status());
+  const PublicKey node_key = *key;
   auto info = c.Info();
   if (!info.ok()) return Fail(info.status());
   uint64_t anchored = 0;
@@ -286,8 +355,9 @@ int VerifyAnchors(const std::string& dir) {
 
 int Verify(Args& args) {
   const std::string dir = args.Option("--dir");
+  const std::string chain_url = args.Option("--chain");
   if (dir.empty() || !args.Positionals().empty() || args.HasUnknown())
-    return Usage("verify --dir DIR");
+    return Usage("verify --dir DIR [--chain SUBSTRATE-URL]");
   Options options;
   options.dir = dir;
   const bool tty = isatty(2) != 0;
@@ -311,7 +381,8 @@ int Verify(Args& args) {
               static_cast<unsigned long long>(report->log_bytes),
               report->snapshot_checked ? "verified" : "absent");
   if (!report->notes.empty()) std::printf("note: %s\n", report->notes.c_str());
-  return VerifyAnchors(dir);
+  if (const int code = VerifyAnchors(dir); code != 0) return code;
+  return VerifySubstrateAnchors(dir, chain_url);
 }
 
 int Dispatch(Args& args) {

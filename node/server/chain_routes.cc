@@ -123,7 +123,9 @@ Result<chain::UsageReport> UsageReporter::ReportNow() {
   const auto now_ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                                 std::chrono::system_clock::now().time_since_epoch())
                                                 .count());
-  const auto era = static_cast<uint32_t>(std::min<uint64_t>(now_ms / era_ms_, UINT32_MAX));
+  // era_ms 0 reports only on request, in eras of the default length.
+  const uint64_t era_length = era_ms_ == 0 ? kDefaultEraMs : era_ms_;
+  const auto era = static_cast<uint32_t>(std::min<uint64_t>(now_ms / era_length, UINT32_MAX));
   if (last_era_ && *last_era_ >= era) {
     return Status::Conflict("usage of era " + std::to_string(era) + " is already reported");
   }
@@ -236,8 +238,9 @@ std::string HexBytes(std::string_view s) {
 // The checkpoint, where it is anchored, and the proof of it.
 Response AnchorResponse(chain::Chain* chain, const CheckpointRecord& c,
                         const chain::AnchorInfo& anchor, http::status status) {
+  // A Substrate chain gives no proof (substrate_chain.h): "proof" is null and "trust" says why.
   Result<chain::AnchorProof> proof = chain->ProveAnchor(anchor);
-  if (!proof.ok()) return StatusResponse(proof.status());
+  if (!proof.ok() && !proof.status().IsNotSupported()) return StatusResponse(proof.status());
   Result<chain::ChainInfo> info = chain->Info();
   if (!info.ok()) return StatusResponse(info.status());
   Json body = {
@@ -252,14 +255,18 @@ Response AnchorResponse(chain::Chain* chain, const CheckpointRecord& c,
        {{"name", info->name},
         {"genesis_hash", Hex(info->genesis_hash)},
         {"authority", Hex(info->authority)}}},
-      {"proof",
-       {{"header", HexBytes(proof->header)},
-        {"count", proof->count},
-        {"extrinsic", HexBytes(proof->extrinsic)},
-        {"index", proof->index},
-        {"path", HashList(proof->path)},
-        {"time_extrinsic", HexBytes(proof->time_extrinsic)},
-        {"time_path", HashList(proof->time_path)}}}};
+      {"proof", nullptr}};
+  if (proof.ok()) {
+    body["proof"] = {{"header", HexBytes(proof->header)},
+                     {"count", proof->count},
+                     {"extrinsic", HexBytes(proof->extrinsic)},
+                     {"index", proof->index},
+                     {"path", HashList(proof->path)},
+                     {"time_extrinsic", HexBytes(proof->time_extrinsic)},
+                     {"time_path", HashList(proof->time_path)}};
+  } else {
+    body["trust"] = proof.status().message();
+  }
   return JsonResponse(status, body);
 }
 

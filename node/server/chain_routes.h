@@ -13,7 +13,8 @@
 //
 // UsageReporter reports, every era_ms, the per-bucket usage (Metrics::UsageTotals) measured
 // since its last report, for the buckets on the chain in this node's cluster, under the era
-// now_ms / era_ms; when this node manages its cluster it then pays out the era before.
+// now_ms / era_ms (era_ms 0: no thread; reports on request, in eras of kDefaultEraMs); when
+// this node manages its cluster it then pays out the era before.
 // PaymentGate refuses writes (402) to a bucket on the chain whose cluster charges for usage and
 // whose owner's deposit is exhausted.
 // Without a chain (ddc-node --chain off) they answer 501.
@@ -48,6 +49,9 @@ inline constexpr std::array kChainRoutes = {
 };
 
 class Metrics;
+
+// The length of a usage era when the node reports only on request (era_ms 0).
+inline constexpr uint64_t kDefaultEraMs = 3'600'000;
 
 class UsageReporter {
  public:

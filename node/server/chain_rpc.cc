@@ -7,6 +7,10 @@
 #include <utility>
 
 #include "engine/base/hex.h"
+#include "engine/chain/dev_metadata.h"
+#include "engine/chain/scale.h"
+#include "engine/chain/substrate.h"
+#include "node/server/rpc_json.h"
 
 namespace ddc::node {
 namespace {
@@ -30,64 +34,11 @@ Outcome FromStatus(const Status& s) {
   return Err(kRpcInternalError, s.message());
 }
 
-std::string Hex0x(std::span<const uint8_t> bytes) { return "0x" + Hex(bytes); }
-std::string Hex0x(std::string_view bytes) {
-  return Hex0x(std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
-}
-
-// "0x..." (or bare) hex into bytes; nullopt when malformed.
-std::optional<std::string> ParseHexString(const Json& v) {
-  if (!v.is_string()) return std::nullopt;
-  std::string_view text = v.get_ref<const std::string&>();
-  if (text.starts_with("0x")) text.remove_prefix(2);
-  if (text.size() % 2 != 0) return std::nullopt;
-  std::string out(text.size() / 2, '\0');
-  if (!ParseHex(text, std::span(reinterpret_cast<uint8_t*>(out.data()), out.size()))) {
-    return std::nullopt;
-  }
-  return out;
-}
-
-std::optional<Hash32> ParseHash(const Json& v) {
-  const std::optional<std::string> bytes = ParseHexString(v);
-  if (!bytes || bytes->size() != 32) return std::nullopt;
-  Hash32 h{};
-  std::copy(bytes->begin(), bytes->end(), h.begin());
-  return h;
-}
-
-std::optional<uint64_t> ParseNumber(const Json& v) {
-  if (v.is_number_unsigned()) return v.get<uint64_t>();
-  if (v.is_number_integer() && v.get<int64_t>() >= 0)
-    return static_cast<uint64_t>(v.get<int64_t>());
-  if (v.is_string()) {  // Substrate tools send block numbers as hex strings too.
-    const std::string& s = v.get_ref<const std::string&>();
-    if (s.starts_with("0x") && s.size() > 2 && s.size() <= 18) {
-      uint64_t n = 0;
-      for (size_t i = 2; i < s.size(); ++i) {
-        const char c = s[i];
-        const int d = c >= '0' && c <= '9'   ? c - '0'
-                      : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                      : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                             : -1;
-        if (d < 0) return std::nullopt;
-        n = n * 16 + static_cast<uint64_t>(d);
-      }
-      return n;
-    }
-  }
-  return std::nullopt;
-}
-
-std::string HexNumber(uint64_t n) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  do {
-    out.insert(out.begin(), kDigits[n % 16]);
-    n /= 16;
-  } while (n != 0);
-  return "0x" + out;
-}
+using rpc::Hex0x;
+using rpc::HexNumber;
+using rpc::ParseHash;
+using rpc::ParseHexString;
+using rpc::ParseNumber;
 
 Json BlockRefJson(const chain::BlockRef& b) {
   return {{"number", b.number}, {"hash", Hex0x(b.hash)}, {"time_ms", b.time_ms}};
@@ -165,15 +116,50 @@ Result<chain::BlockRef> BlockOf(chain::Chain* chain, const Json& params, size_t 
   return chain->BlockByHash(*hash);
 }
 
+// 32 bytes of hex, or an SS58 address (what Substrate clients send) of any prefix.
 std::optional<PublicKey> ParseAccount(const Json& v) {
-  const std::optional<Hash32> h = ParseHash(v);
-  if (!h) return std::nullopt;
-  return *h;
+  if (const std::optional<Hash32> h = ParseHash(v)) return *h;
+  if (!v.is_string()) return std::nullopt;
+  Result<PublicKey> id = chain::Ss58Decode(v.get_ref<const std::string&>());
+  if (!id.ok()) return std::nullopt;
+  return *id;
 }
 
 const Json& Param(const Json& params, size_t i) {
   static const Json kNull = nullptr;
   return params.is_array() && params.size() > i ? params[i] : kNull;
+}
+
+// state_getStorage of the two values Substrate clients read from a dev chain: System.Account
+// (an AccountInfo, null for an account never used) and Timestamp.Now (at any block).
+Outcome StorageValue(chain::Chain* c, const Json& params) {
+  const std::optional<std::string> key = ParseHexString(Param(params, 0));
+  if (!key) return Err(kRpcInvalidParams, "storage key is not hex");
+  Result<chain::BlockRef> at = BlockOf(c, params, 1);
+  if (!at.ok()) return at.status().IsNotFound() ? Ok(nullptr) : FromStatus(at.status());
+  if (*key == chain::StorageKey("Timestamp", "Now")) {
+    chain::ScaleWriter w;
+    w.U64(at->time_ms);
+    return Ok(Hex0x(w.data()));
+  }
+  const std::string account_prefix = chain::StorageKey("System", "Account");
+  if (key->size() == account_prefix.size() + 16 + 32 && key->starts_with(account_prefix)) {
+    PublicKey id{};
+    std::copy(key->end() - 32, key->end(), id.begin());
+    if (*key != chain::SystemAccountKey(id))
+      return Err(kRpcInvalidParams, "bad System.Account key");
+    Result<chain::ChainInfo> info = c->Info();
+    if (!info.ok()) return FromStatus(info.status());
+    if (info->best.hash != at->hash) {
+      return Err(kRpcInvalidParams, "the dev chain keeps System.Account of its best block only");
+    }
+    Result<chain::AccountInfo> account = c->Account(id);
+    if (!account.ok()) return FromStatus(account.status());
+    if (*account == chain::AccountInfo{}) return Ok(nullptr);
+    return Ok(Hex0x(chain::EncodeAccountStorage(*account)));
+  }
+  return Err(kRpcInvalidParams,
+             "state_getStorage: the dev chain serves System.Account and Timestamp.Now only");
 }
 
 using Method = std::function<Outcome(chain::Chain*, const Json& params)>;
@@ -204,6 +190,9 @@ const std::map<std::string, Method, std::less<>>& Methods() {
                     {"stateVersion", 1},
                     {"apis", Json::array()}});
        }},
+      {"state_getMetadata",
+       [](chain::Chain*, const Json&) { return Ok(Hex0x(chain::DevRuntimeMetadata())); }},
+      {"state_getStorage", StorageValue},
       {"chain_getBlockHash",
        [](chain::Chain* c, const Json& params) -> Outcome {
          const Json& p = Param(params, 0);

@@ -11,14 +11,18 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <boost/beast/websocket/stream.hpp>
 #include <condition_variable>
 #include <exception>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -29,6 +33,7 @@ namespace ddc::node {
 
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace websocket = beast::websocket;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
@@ -36,6 +41,7 @@ using tcp = net::ip::tcp;
 // any handler still queued when the server stops.
 struct HttpServer::Shared {
   Handler handler;
+  std::map<std::string, WebSocketHandler, std::less<>> websockets;
   ServerLimits limits;
   std::function<void(std::string_view)> log;
 
@@ -69,6 +75,96 @@ constexpr std::chrono::milliseconds kLingerTime{1000};
 
 std::chrono::milliseconds Ms(uint32_t ms) { return std::chrono::milliseconds(ms); }
 
+// A WebSocket connection after its upgrade: reads a message, has the handler answer it, writes
+// the reply, repeats. One operation at a time, so replies keep the order of the messages.
+class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
+ public:
+  // Takes over the connection (and its place in the connection count) from an HTTP session.
+  WebSocketSession(beast::tcp_stream&& stream, std::shared_ptr<HttpServer::Shared> shared,
+                   const WebSocketHandler* handler)
+      : ws_(std::move(stream)), shared_(std::move(shared)), handler_(handler) {}
+  ~WebSocketSession() { shared_->connections.fetch_sub(1); }
+  WebSocketSession(const WebSocketSession&) = delete;
+  WebSocketSession& operator=(const WebSocketSession&) = delete;
+
+  // Answers the upgrade request with 101 Switching Protocols, then serves messages.
+  void Accept(Request upgrade) {
+    upgrade_ = std::move(upgrade);
+    ws_.read_message_max(shared_->limits.max_body_bytes);
+    ws_.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(http::field::server, "ddc-node"); }));
+    Stream().expires_after(Ms(shared_->limits.request_timeout_ms));
+    ws_.async_accept(upgrade_, [self = shared_from_this()](beast::error_code ec) {
+      self->upgrade_ = {};
+      if (!ec) self->Read();
+    });
+  }
+
+ private:
+  beast::tcp_stream& Stream() { return beast::get_lowest_layer(ws_); }
+
+  // Waits for the next message; a connection silent for idle_timeout_ms is closed by the
+  // stream's timeout. A message over read_message_max makes Beast close with code 1009.
+  void Read() {
+    buffer_.clear();
+    Stream().expires_after(Ms(shared_->limits.idle_timeout_ms));
+    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (!ec) self->OnMessage();
+      // Otherwise the client closed, the connection broke or timed out: the session ends and
+      // its socket closes with it.
+    });
+  }
+
+  void OnMessage() {
+    const std::string message = beast::buffers_to_string(buffer_.data());
+    buffer_.clear();
+    shared_->RequestStarted();
+    try {
+      reply_ = (*handler_)(message);
+    } catch (const std::exception& e) {
+      shared_->RequestDone();
+      shared_->Log(std::string("ddc-node: websocket handler failed: ") + e.what());
+      Close(websocket::close_code::internal_error);
+      return;
+    }
+    if (reply_.empty()) {
+      shared_->RequestDone();
+      Next();
+      return;
+    }
+    ws_.text(true);
+    Stream().expires_after(Ms(shared_->limits.request_timeout_ms));
+    ws_.async_write(net::buffer(reply_), [self = shared_from_this()](beast::error_code ec, size_t) {
+      self->reply_.clear();
+      self->shared_->RequestDone();
+      if (!ec) self->Next();
+    });
+  }
+
+  void Next() {
+    if (shared_->stopping.load()) {
+      Close(websocket::close_code::going_away);
+    } else {
+      Read();
+    }
+  }
+
+  void Close(websocket::close_code code) {
+    Stream().expires_after(kLingerTime);
+    ws_.async_close(code, [self = shared_from_this()](beast::error_code) {});
+  }
+
+  websocket::stream<beast::tcp_stream> ws_;
+  std::shared_ptr<HttpServer::Shared> shared_;
+  const WebSocketHandler* const handler_;  // An entry of shared_->websockets.
+  Request upgrade_;
+  beast::flat_buffer buffer_;
+  std::string reply_;
+};
+
+// The path of a request target, without its query.
+std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }
+
 // One connection: reads a request, answers it, repeats while keep-alive holds.
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -76,7 +172,9 @@ class Session : public std::enable_shared_from_this<Session> {
       : stream_(std::move(socket)),
         request_timer_(stream_.get_executor()),
         shared_(std::move(shared)) {}
-  ~Session() { shared_->connections.fetch_sub(1); }
+  ~Session() {
+    if (counted_) shared_->connections.fetch_sub(1);
+  }
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
@@ -141,6 +239,16 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     Request request = parser_->release();
+    if (websocket::is_upgrade(request) && !shared_->stopping.load()) {
+      const auto it = shared_->websockets.find(PathOf(request.target()));
+      if (it != shared_->websockets.end()) {
+        // The WebSocket session owns the connection (and its count) from here on.
+        counted_ = false;
+        std::make_shared<WebSocketSession>(std::move(stream_), shared_, &it->second)
+            ->Accept(std::move(request));
+        return;
+      }
+    }
     shared_->RequestStarted();
     Response response;
     try {
@@ -237,6 +345,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<Response> response_;
   uint64_t read_generation_ = 0;
   bool timed_out_ = false;
+  bool counted_ = true;  // False once a WebSocket session took the connection over.
 };
 
 }  // namespace
@@ -264,6 +373,7 @@ HttpServer::HttpServer(ServerOptions options, Handler handler)
       shared_(std::make_shared<Shared>()),
       acceptor_(net::make_strand(ioc_)) {
   shared_->handler = std::move(handler);
+  shared_->websockets = options_.websockets;
   shared_->limits = options_.limits;
   shared_->log = options_.log;
 }

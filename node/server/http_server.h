@@ -16,9 +16,20 @@
 //   kept-alive connection silent for idle_timeout_ms  closed without a response;
 //   malformed request                      400 bad_request, then close.
 //
-// Handlers run on the I/O threads and may block: the store's calls are short (a group commit
-// is a few milliseconds), so a blocked handler costs one of `threads` threads for that long.
-// Handlers must be thread-safe: several run at once.
+// WebSocket: a request that asks to upgrade (RFC 6455) on a path in `websockets` hands its
+// connection to that path's WebSocketHandler. The session reads one message at a time, calls
+// the handler and writes its reply as a text message before reading the next, so replies come
+// in request order. Its limits:
+//   message larger than max_body_bytes      closed with code 1009 (message too big);
+//   no message within idle_timeout_ms        closed;
+//   the connection                           counts against max_connections until it closes;
+//   the handler throws                       a log line, closed with code 1011.
+// An upgrade request for any other path is an ordinary request: the handler answers it (404 for
+// a path it does not route), and the client sees its upgrade declined.
+//
+// Handlers (HTTP and WebSocket) run on the I/O threads and may block: the store's calls are short
+// (a group commit is a few milliseconds), so a blocked handler costs one of `threads` threads for
+// that long. Handlers must be thread-safe: several run at once.
 //
 // Thread safety: Start() and Stop() are called from one controlling thread, not from a handler.
 #ifndef DDC_NODE_SERVER_HTTP_SERVER_H_
@@ -33,6 +44,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -61,6 +73,10 @@ struct ServerLimits {
   uint32_t idle_timeout_ms = 60'000;
 };
 
+// One WebSocket message in (text or binary), the reply to send as a text message out; an empty
+// reply sends nothing (a JSON-RPC notification has no answer).
+using WebSocketHandler = std::function<std::string(std::string_view message)>;
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8844;  // 0: the kernel picks a free port; see HttpServer::port().
@@ -68,6 +84,9 @@ struct ServerOptions {
   ServerLimits limits;
   // Where connection-level events go (refused connections, accept errors). Null: dropped.
   std::function<void(std::string_view line)> log;
+  // Paths (without the query) served over WebSocket, e.g. "/rpc" for JSON-RPC as Substrate
+  // nodes serve it. Plain HTTP requests to these paths still go to the HTTP handler.
+  std::map<std::string, WebSocketHandler, std::less<>> websockets;
 };
 
 // The response a handler returns for a request; the server sets keep-alive and the length.
@@ -95,7 +114,8 @@ class HttpServer {
 
   // Stops accepting, lets requests already being handled finish and their responses go out
   // (every response written from now on says Connection: close), waiting at most `drain`, then
-  // stops the threads. After it returns no handler runs. Idempotent.
+  // stops the threads. After it returns no handler runs. Idempotent. A WebSocket session
+  // whose reply is being handled finishes it and then closes (code 1001, going away).
   void Stop(std::chrono::milliseconds drain);
 
   // Shared with the sessions (http_server.cc).

@@ -3,6 +3,7 @@
 // the node publishes, anchors kept across a restart, and --chain off. Waits are bounded polls;
 // no assertion depends on a sleep.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -64,6 +65,15 @@ PublicKey KeyOfVerifier(const std::string& vkey) {
 
 class NodeChainTest : public ::testing::Test {
  protected:
+  // The `ddc` CLI with `args`: exit code, standard output and error.
+  CliRun Cli(const std::string& args) {
+    const std::string out = dir_.Sub("cli.out"), err = dir_.Sub("cli.err");
+    const std::string cmd = "env -u DDC_NODE -u DDC_TOKEN " + std::string(DDC_CLI) + " " + args +
+                            " </dev/null >" + out + " 2>" + err;
+    const int status = std::system(cmd.c_str());
+    return CliRun{WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(out), Slurp(err)};
+  }
+
   void StartNode(const std::vector<std::string>& extra = {}) {
     std::vector<std::string> args = {"--auth", "off"};
     args.insert(args.end(), extra.begin(), extra.end());
@@ -381,7 +391,7 @@ TEST_F(NodeChainTest, BadChainSettingsAreRefusedAtStart) {
   {
     Node bad(dir_.Sub("a"), "", {"--chain", "mainnet"});
     EXPECT_EQ(bad.port(), 0);
-    EXPECT_NE(bad.log().find("chain 'mainnet' is not dev, off or the http://HOST:PORT"),
+    EXPECT_NE(bad.log().find("chain 'mainnet' is not dev, off, the http://HOST:PORT"),
               std::string::npos)
         << bad.log();
   }
@@ -396,6 +406,98 @@ TEST_F(NodeChainTest, BadChainSettingsAreRefusedAtStart) {
     EXPECT_EQ(bad.port(), 0);
     EXPECT_NE(bad.log().find("chain: unknown key 'anchor_every'"), std::string::npos) << bad.log();
   }
+  {
+    // Nothing listens there: the node names the chain it could not reach.
+    Node bad(dir_.Sub("d"), "", {"--chain", "ws://127.0.0.1:1/rpc"});
+    EXPECT_EQ(bad.port(), 0);
+    EXPECT_NE(bad.log().find("substrate chain: cannot connect to ws://127.0.0.1:1/rpc"),
+              std::string::npos)
+        << bad.log();
+  }
+}
+
+// A node whose chain is a Substrate node (here: another ddc-node's dev chain, which speaks
+// Substrate's JSON-RPC and serves its runtime metadata), over HTTP and over WebSocket. It anchors
+// as System.remark_with_event, says the anchor comes without a proof, and keeps its anchors
+// across a restart.
+TEST_F(NodeChainTest, AnchorsOnASubstrateChainOverHttpAndWebSocket) {
+  StartNode();
+  const std::string base = "127.0.0.1:" + std::to_string(port_) + "/rpc";
+  int n = 0;
+  for (const std::string& mode : {"substrate:http://" + base, "ws://" + base}) {
+    SCOPED_TRACE(mode);
+    const std::string data = dir_.Sub("sub" + std::to_string(n++));
+    std::string note;
+    Json made;
+    {
+      Node sub(data, "", {"--auth", "off", "--chain", mode, "--anchor-interval-ms", "0"});
+      ASSERT_NE(sub.port(), 0) << sub.log();
+      const Json info = Call(sub.port(), "GET", "/v1/chain").json();
+      EXPECT_EQ(info["genesis_hash"], Call(port_, "GET", "/v1/chain").json()["genesis_hash"]);
+      const std::string bytes =
+          SignAndEncode(MakeEvent(rng_, 7, alice_, "s" + std::to_string(n), 1000), alice_);
+      ASSERT_EQ(PostEvent(sub.port(), 7, bytes).status, 201);
+      HttpResponse c = Call(sub.port(), "POST", "/v1/checkpoints");
+      ASSERT_EQ(c.status, 201) << c.body;
+      note = c.json()["note"];
+      HttpResponse a = Call(sub.port(), "POST", "/v1/anchors");
+      ASSERT_EQ(a.status, 201) << a.body;
+      made = a.json();
+      EXPECT_TRUE(made["proof"].is_null());
+      EXPECT_NE(made["trust"].get<std::string>().find("finalized"), std::string::npos);
+      // Usage and payments are the dev runtime's: not reported to a Substrate chain.
+      EXPECT_EQ(Call(sub.port(), "POST", "/v1/usage").status, 501);
+      EXPECT_EQ(sub.Terminate(), 0);
+    }
+    // The chain has it where the node said, signed by the node key.
+    const Json found = Call(port_, "POST", "/rpc",
+                            Json{{"jsonrpc", "2.0"},
+                                 {"id", 1},
+                                 {"method", "ddc_findAnchor"},
+                                 {"params", {"0x" + Hex(AsBytes(note))}}}
+                                .dump())
+                           .json();
+    EXPECT_EQ(found["result"]["block_number"], made["anchor"]["block"]["number"]) << found.dump();
+    EXPECT_EQ(found["result"]["submitter"], "0x" + made["anchor"]["submitter"].get<std::string>());
+    // After a restart the node still knows where its checkpoint is anchored.
+    Node again(data, "", {"--auth", "off", "--chain", mode, "--anchor-interval-ms", "0"});
+    ASSERT_NE(again.port(), 0) << again.log();
+    const size_t size = made["checkpoint"]["size"];
+    HttpResponse got =
+        Call(again.port(), "GET", "/v1/checkpoints/" + std::to_string(size) + "/anchor");
+    ASSERT_EQ(got.status, 200) << got.body;
+    EXPECT_EQ(got.json()["anchor"], made["anchor"]);
+    EXPECT_EQ(again.Terminate(), 0);
+    // ddc verify checks the recorded anchors against the chain; a record that the chain does
+    // not back (another block number) fails it.
+    CliRun v = Cli("verify --dir " + data + " --chain " + mode);
+    EXPECT_EQ(v.code, 0) << v.err;
+    EXPECT_NE(v.out.find("1 of 1 checkpoints anchored, every anchor found there as recorded"),
+              std::string::npos)
+        << v.out;
+    const std::string anchors = Slurp(data + "/substrate-anchors");
+    const std::string number =
+        " " + std::to_string(made["anchor"]["block"]["number"].get<int>()) + " ";
+    const size_t at = anchors.find(number, anchors.find('\n'));
+    ASSERT_NE(at, std::string::npos) << anchors;
+    Spit(data + "/substrate-anchors",
+         anchors.substr(0, at) + " 0 " + anchors.substr(at + number.size()));
+    v = Cli("verify --dir " + data + " --chain " + mode);
+    EXPECT_EQ(v.code, 1) << v.out;
+    EXPECT_NE(v.err.find("not the recorded"), std::string::npos) << v.err;
+    EXPECT_NE(Cli("verify --dir " + data).out.find("pass --chain URL to check them"),
+              std::string::npos);
+  }
+  EXPECT_EQ(node_->Terminate(), 0);
+}
+
+TEST_F(NodeChainTest, UsageOnRequestWithoutAnEraIntervalDoesNotCrash) {
+  StartNode({"--era-ms", "0"});
+  AppendOne("u1");
+  HttpResponse r = Call(port_, "POST", "/v1/usage");
+  EXPECT_NE(r.status, 0) << "the node died: " << node_->log();
+  EXPECT_EQ(Call(port_, "GET", "/v1/chain").status, 200) << node_->log();
+  EXPECT_EQ(node_->Terminate(), 0);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 //   - shows the verification FAILS when a proof's path, the proof's checkpoint or the event's
 //     bytes are altered on the way (page.route);
 //   - shows "not sealed by a checkpoint yet" for the event after the checkpoint;
+//   - shows an anchor without a proof (a Substrate chain) as reported, neither verified nor failed;
 //   - shows the anchor check FAILS for an altered anchor proof, "No chain" for a node answering
 //     501 no_chain, and "Not anchored yet" for a new checkpoint until POST /v1/anchors, after
 //     which a newer note of the same journal size is covered by the anchored one;
@@ -289,6 +290,23 @@ describe('anchors in the data viewer', () => {
     assert.equal(await anchorRow(page).locator('.badge-none', { hasText: 'No chain' }).count(), 1)
     assert.equal(await page.locator('#chain-info').textContent(), 'no chain')
     await shot(page, '10-no-chain')
+    check()
+    await context.close()
+  })
+
+  test('an anchor on a Substrate chain is shown as reported, not proven and not failed', async () => {
+    const { context, page, check } = await openPage()
+    await page.route('**/v1/checkpoints/*/anchor', async (route) => {
+      const answer = await (await route.fetch()).json()
+      answer.proof = null
+      answer.trust = 'no anchor proofs on a Substrate chain; as final as the finalized head'
+      return route.fulfill({ json: answer })
+    })
+    await browseToEvent(page, cids.cart)
+    await page.locator('#verify-summary .badge-ok', { hasText: 'Verified' }).waitFor(kWait)
+    assert.equal(await anchorRow(page).locator('.badge-none', { hasText: 'Anchored (not proven)' }).count(), 1)
+    assert.match(await anchorRow(page).textContent(), /as final as the finalized head/)
+    assert.equal(await anchorRow(page).getAttribute('data-block-number'), String(anchored.anchor.block.number))
     check()
     await context.close()
   })

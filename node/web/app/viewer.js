@@ -275,6 +275,18 @@ async function anchorCheck (cp, note) {
     anchored = anchor.checkpoint.note
     another = true
   }
+  if (anchor?.proof === null) {
+    // A Substrate chain: the node reports where it anchored, without a proof to check here.
+    const b = anchor.anchor?.block ?? {}
+    return {
+      state: 'none',
+      label: 'Anchored (not proven)',
+      block: { number: b.number, hash: b.hash, timeMs: b.time_ms },
+      detail: [`Block #${b.number} at ${time(b.time_ms)} on `, h('code', {}, info.name), ', hash ',
+        h('code', { title: b.hash }, short(String(b.hash ?? ''), 8)),
+        `, extrinsic ${anchor.anchor?.index}, as the node reports it: ${anchor.trust ?? 'no proof given'}`]
+    }
+  }
   const v = verifyAnchor(anchor, anchored, info.authority, info.node_account?.key)
   if (!v.ok) return failed(v.detail)
   return {
