@@ -214,9 +214,16 @@ Result<HttpResponse> HttpClient::Send(HttpRequest request, const PrepareFn& prep
       http::response_parser<http::string_body> parser;
       parser.body_limit(options_.max_response_bytes);
       parser.header_limit(kMaxResponseHeaderBytes);
-      http::async_read(d.stream, d.buffer, parser,
-                       [&](const beast::error_code& e, size_t) { ec = e; });
+      // The header first, then the body: Beast 1.74 does not apply body_limit to body bytes
+      // that arrive in the same read as the header.
+      http::async_read_header(d.stream, d.buffer, parser,
+                              [&](const beast::error_code& e, size_t) { ec = e; });
       d.Run();
+      if (!ec && !parser.is_done()) {
+        http::async_read(d.stream, d.buffer, parser,
+                         [&](const beast::error_code& e, size_t) { ec = e; });
+        d.Run();
+      }
       if (!ec) {
         http::response<http::string_body> res = parser.release();
         out.status = res.result_int();

@@ -51,8 +51,10 @@ struct RpcClientOptions {
 
 // A JSON-RPC error object's code and message, carried in the Status of a failed Call.
 // Transport failures are IOError ("cannot connect to wss://...: ...", "timed out after N ms
-// waiting for the answer to METHOD from URL"); a JSON-RPC error response is Failed with
-// "METHOD: MESSAGE (code N)"; a response that is not JSON-RPC is Corruption.
+// waiting for the answer to METHOD from URL", an answer larger than max_response_bytes); a
+// JSON-RPC error response is Failed with "METHOD: MESSAGE (code N)"; a response that is not
+// a JSON-RPC 2.0 answer to the request (not JSON, another id, a non-2xx HTTP status without a
+// JSON-RPC body) is Corruption.
 class RpcClient {
  public:
   virtual ~RpcClient() = default;
