@@ -8,9 +8,12 @@
 // What is described must be exactly what calls.cc and extrinsic.cc encode: every call's
 // arguments in order with their SCALE types, and the signed extensions of StandardExtensions()
 // with what each adds to the extrinsic and to the signed payload. Pallets list only the calls
-// the dev runtime applies (variant indices keep Substrate's, so they are sparse). There are no
-// storage items (the dev chain's state is read with the ddc_* RPC methods, docs/chain.md,
-// "JSON-RPC"), no constants and no error enums (refusals are reported as text).
+// the dev runtime applies (variant indices keep Substrate's, so they are sparse). The storage
+// items are the two keys the dev chain's state_getStorage serves (node/server/chain_rpc.cc):
+// System.Account, whose value is exactly what EncodeAccountStorage (substrate.cc) writes, and
+// Timestamp.Now; clients find from them the key hashers and how the values decode, as for a
+// real chain. The rest of the state is read with the ddc_* RPC methods (docs/chain.md,
+// "JSON-RPC"). There are no constants and no error enums (refusals are reported as text).
 #include "engine/chain/dev_metadata.h"
 
 #include <cstdint>
@@ -47,6 +50,20 @@ enum TypeDefKind : uint8_t {
 };
 enum PrimitiveKind : uint8_t { kBool = 0, kU8 = 3, kU16 = 4, kU32 = 5, kU64 = 6, kU128 = 7 };
 
+// frame_metadata's StorageEntryModifier, StorageEntryType and StorageHasher discriminants (the
+// ones the dev runtime uses).
+constexpr uint8_t kModifierDefault = 1;
+constexpr uint8_t kStoragePlain = 0;
+constexpr uint8_t kStorageMap = 1;
+constexpr uint8_t kHasherBlake2_128Concat = 2;
+
+// The SCALE sizes of the storage values, whose defaults are that many zero bytes: AccountInfo is
+// the nonce and three reference counts (u32) then four u128 balances (EncodeAccountStorage),
+// Now a u64.
+constexpr size_t kAccountInfoBytes = 4 * 4 + 4 * 16;
+constexpr size_t kMomentBytes = 8;
+static_assert(kAccountInfoBytes == 80);
+
 using Path = std::vector<std::string_view>;
 
 // A generic parameter: its name and type, or no type for one scale-info leaves out (`T: Config`).
@@ -65,6 +82,17 @@ struct Variant {
   std::string name;
   uint8_t index = 0;
   std::vector<Field> fields;
+  std::string_view doc;  // One line; empty for none.
+};
+
+// A storage item of a pallet, with modifier Default: a plain value, or a map with one key
+// hashed by `hasher`. Its default is `default_bytes` zero bytes, the value type's zero.
+struct StorageItem {
+  std::string_view name;
+  std::optional<uint8_t> hasher;  // A StorageHasher; none for a plain value.
+  uint32_t key = 0;               // The map's key type; unused for a plain value.
+  uint32_t value = 0;
+  size_t default_bytes = 0;
   std::string_view doc;  // One line; empty for none.
 };
 
@@ -285,10 +313,33 @@ Common AddCommon(TypeRegistry* r) {
 struct Pallet {
   std::string_view name;
   uint8_t index = 0;
-  uint32_t calls = 0;               // Its Call enum.
-  std::optional<uint32_t> event;    // Its Event enum, when it has one.
-  std::string_view call_type_name;  // How RuntimeCall's variant names the Call type.
+  uint32_t calls = 0;                // Its Call enum.
+  std::optional<uint32_t> event;     // Its Event enum, when it has one.
+  std::string_view call_type_name;   // How RuntimeCall's variant names the Call type.
+  std::vector<StorageItem> storage;  // Under the pallet's name as prefix, as FRAME does.
 };
+
+// frame_system::AccountInfo<Nonce, AccountData> with pallet_balances::types::AccountData<Balance>
+// as a Polkadot runtime has them (Nonce u32, Balance u128): the value of System.Account.
+uint32_t AddAccountInfo(TypeRegistry* r, const Common& t) {
+  const uint32_t u128 = r->Primitive(kU128);
+  const Field flag_bits[] = {{{}, u128, "u128"}};
+  const uint32_t flags = r->Composite({"pallet_balances", "types", "ExtraFlags"}, {}, flag_bits);
+  const Param data_params[] = {{"Balance", u128}};
+  const Field data_fields[] = {{"free", u128, "Balance"},
+                               {"reserved", u128, "Balance"},
+                               {"frozen", u128, "Balance"},
+                               {"flags", flags, "ExtraFlags"}};
+  const uint32_t data =
+      r->Composite({"pallet_balances", "types", "AccountData"}, data_params, data_fields);
+  const Param params[] = {{"Nonce", t.u32}, {"AccountData", data}};
+  const Field fields[] = {{"nonce", t.u32, "Nonce"},
+                          {"consumers", t.u32, "RefCount"},
+                          {"providers", t.u32, "RefCount"},
+                          {"sufficients", t.u32, "RefCount"},
+                          {"data", data, "AccountData"}};
+  return r->Composite({"frame_system", "AccountInfo"}, params, fields);
+}
 
 Pallet AddSystem(TypeRegistry* r, const Common& t) {
   const Variant calls[] = {
@@ -304,17 +355,40 @@ Pallet AddSystem(TypeRegistry* r, const Common& t) {
        {{"sender", t.account, "T::AccountId"}, {"hash", t.h256, "T::Hash"}},
        "On on-chain remark happened."},
   };
-  return {"System", 0, r->Enum({"frame_system", "pallet", "Call"}, kConfig, calls),
+  const StorageItem account = {
+      .name = "Account",
+      .hasher = kHasherBlake2_128Concat,
+      .key = t.account,
+      .value = AddAccountInfo(r, t),
+      .default_bytes = kAccountInfoBytes,
+      .doc = "The full account information for a particular account ID.",
+  };
+  return {"System",
+          0,
+          r->Enum({"frame_system", "pallet", "Call"}, kConfig, calls),
           r->Enum({"frame_system", "pallet", "Event"}, kConfig, events),
-          "frame_system::Call<Runtime>"};
+          "frame_system::Call<Runtime>",
+          {account}};
 }
 
 Pallet AddTimestamp(TypeRegistry* r, const Common& t) {
   const Variant calls[] = {
       {"set", 0, {{"now", t.compact_u64, "T::Moment"}}, "Set the current time (an inherent)."},
   };
-  return {"Timestamp", 1, r->Enum({"pallet_timestamp", "pallet", "Call"}, kConfig, calls),
-          std::nullopt, "pallet_timestamp::Call<Runtime>"};
+  const StorageItem now = {
+      .name = "Now",
+      .hasher = std::nullopt,  // A plain value.
+      .key = 0,
+      .value = t.u64,
+      .default_bytes = kMomentBytes,
+      .doc = "The current time for the current block.",
+  };
+  return {"Timestamp",
+          1,
+          r->Enum({"pallet_timestamp", "pallet", "Call"}, kConfig, calls),
+          std::nullopt,
+          "pallet_timestamp::Call<Runtime>",
+          {now}};
 }
 
 Pallet AddBalances(TypeRegistry* r, const Common& t) {
@@ -329,8 +403,12 @@ Pallet AddBalances(TypeRegistry* r, const Common& t) {
        {{"who", t.address, "AccountIdLookupOf<T>"}, {"new_free", t.compact_u128, "T::Balance"}},
        "Set the free balance of an account (genesis only)."},
   };
-  return {"Balances", 2, r->Enum({"pallet_balances", "pallet", "Call"}, params, calls),
-          std::nullopt, "pallet_balances::Call<Runtime>"};
+  return {"Balances",
+          2,
+          r->Enum({"pallet_balances", "pallet", "Call"}, params, calls),
+          std::nullopt,
+          "pallet_balances::Call<Runtime>",
+          {}};
 }
 
 Pallet AddSudo(TypeRegistry* r, const Common& t, uint32_t runtime_call) {
@@ -341,8 +419,12 @@ Pallet AddSudo(TypeRegistry* r, const Common& t, uint32_t runtime_call) {
         {"call", runtime_call, "Box<<T as Config>::RuntimeCall>"}},
        "Dispatch a call with the origin of the given account (genesis only)."},
   };
-  return {"Sudo", 3, r->Enum({"pallet_sudo", "pallet", "Call"}, kConfig, calls), std::nullopt,
-          "pallet_sudo::Call<Runtime>"};
+  return {"Sudo",
+          3,
+          r->Enum({"pallet_sudo", "pallet", "Call"}, kConfig, calls),
+          std::nullopt,
+          "pallet_sudo::Call<Runtime>",
+          {}};
 }
 
 Pallet AddDdcClusters(TypeRegistry* r, const Common& t) {
@@ -369,8 +451,12 @@ Pallet AddDdcClusters(TypeRegistry* r, const Common& t) {
        {cluster_id, {"params", params, "ClusterParams"}},
        "Change the parameters of a cluster the signer manages."},
   };
-  return {"DdcClusters", 100, r->Enum({"pallet_ddc_clusters", "pallet", "Call"}, kConfig, calls),
-          std::nullopt, "pallet_ddc_clusters::Call<Runtime>"};
+  return {"DdcClusters",
+          100,
+          r->Enum({"pallet_ddc_clusters", "pallet", "Call"}, kConfig, calls),
+          std::nullopt,
+          "pallet_ddc_clusters::Call<Runtime>",
+          {}};
 }
 
 Pallet AddDdcCustomers(TypeRegistry* r, const Common& t) {
@@ -387,8 +473,12 @@ Pallet AddDdcCustomers(TypeRegistry* r, const Common& t) {
       {"deposit", 3, {value}, "Lock free balance to pay for the signer's buckets."},
       {"withdraw", 4, {value}, "Unlock deposit back to free balance."},
   };
-  return {"DdcCustomers", 101, r->Enum({"pallet_ddc_customers", "pallet", "Call"}, kConfig, calls),
-          std::nullopt, "pallet_ddc_customers::Call<Runtime>"};
+  return {"DdcCustomers",
+          101,
+          r->Enum({"pallet_ddc_customers", "pallet", "Call"}, kConfig, calls),
+          std::nullopt,
+          "pallet_ddc_customers::Call<Runtime>",
+          {}};
 }
 
 Pallet AddDdcPayouts(TypeRegistry* r, const Common& t) {
@@ -414,8 +504,12 @@ Pallet AddDdcPayouts(TypeRegistry* r, const Common& t) {
        {{"cluster_id", t.u64, "ClusterId"}, era},
        "Pay a cluster's nodes what their usage reports for an era charged."},
   };
-  return {"DdcPayouts", 102, r->Enum({"pallet_ddc_payouts", "pallet", "Call"}, kConfig, calls),
-          std::nullopt, "pallet_ddc_payouts::Call<Runtime>"};
+  return {"DdcPayouts",
+          102,
+          r->Enum({"pallet_ddc_payouts", "pallet", "Call"}, kConfig, calls),
+          std::nullopt,
+          "pallet_ddc_payouts::Call<Runtime>",
+          {}};
 }
 
 // RuntimeCall at `at`: a variant per pallet, at the pallet's index, wrapping its Call enum.
@@ -508,9 +602,32 @@ std::string ExtrinsicSection(TypeRegistry* r, const Common& t, uint32_t runtime_
   return w.Take();
 }
 
+// PalletStorageMetadata { prefix, entries }.
+void WriteStorage(ScaleWriter* w, std::string_view prefix, std::span<const StorageItem> items) {
+  w->Bytes(prefix);
+  w->Compact(items.size());
+  for (const StorageItem& item : items) {
+    w->Bytes(item.name);
+    w->U8(kModifierDefault);
+    if (item.hasher.has_value()) {
+      w->U8(kStorageMap);
+      w->Compact(1);  // hashers
+      w->U8(*item.hasher);
+      w->Compact(item.key);
+      w->Compact(item.value);
+    } else {
+      w->U8(kStoragePlain);
+      w->Compact(item.value);
+    }
+    w->Bytes(std::string(item.default_bytes, '\0'));
+    WriteDocs(w, item.doc);
+  }
+}
+
 void WritePallet(ScaleWriter* w, const Pallet& p) {
   w->Bytes(p.name);
-  w->U8(0);  // storage: None
+  w->U8(p.storage.empty() ? 0 : 1);
+  if (!p.storage.empty()) WriteStorage(w, p.name, p.storage);
   w->U8(1);  // calls: Some
   w->Compact(p.calls);
   w->U8(p.event.has_value() ? 1 : 0);
@@ -531,6 +648,10 @@ std::string Build() {
       AddDdcPayouts(&r, t),
   };
   AddRuntimeCall(&r, pallets, runtime_call);
+  // FRAME keeps each pallet's StorageVersion, a u16, under twox128(pallet) ||
+  // twox128(":__STORAGE_VERSION__:"); a client that decorates a pallet's storage (@polkadot's
+  // `palletVersion`) looks for that u16 in the registry, where a real runtime always has one.
+  r.Primitive(kU16);
   AddEvents(&r, t, pallets);
   const std::string extrinsic = ExtrinsicSection(&r, t, runtime_call);
   const uint32_t runtime = r.Composite({"ddc_dev_runtime", "Runtime"}, {}, {});

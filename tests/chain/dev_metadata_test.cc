@@ -2,15 +2,20 @@
 // decoder accepts it; every call of calls.h is found by its CallName() at the (pallet, call)
 // index its CallKind says, and the metadata lists no call the runtime does not apply; the signed
 // extensions are StandardExtensions() in order, each adding what extrinsic.cc fills in, so that
-// MakeExtensionSet over them gives back the standard set; damaged copies are refused. The
-// expectations come from calls.h, extrinsic.h and the pallet table of docs/chain.md, never from
-// the metadata itself. The argument types are checked against @polkadot/types, which decodes our
-// extrinsics by this metadata (tests/interop/chain_dev_metadata.mjs).
+// MakeExtensionSet over them gives back the standard set; the storage entries state_getStorage
+// serves (System.Account, Timestamp.Now) are written as frame-metadata encodes them, with
+// defaults as long as the values substrate.h writes, and the decoder refuses them damaged;
+// damaged copies are refused. The expectations come from calls.h, extrinsic.h, substrate.h and
+// the pallet table of docs/chain.md, never from the metadata itself. The argument and storage
+// types are checked against @polkadot/types, which decodes our extrinsics and storage values by
+// this metadata (tests/interop/chain_dev_metadata.mjs).
 #include "engine/chain/dev_metadata.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -18,6 +23,7 @@
 #include "engine/chain/extrinsic.h"
 #include "engine/chain/metadata.h"
 #include "engine/chain/scale.h"
+#include "engine/chain/substrate.h"
 
 namespace ddc::chain {
 namespace {
@@ -123,6 +129,66 @@ TEST(DevMetadataTest, SignedExtensionsAreTheStandardSet) {
   auto set = MakeExtensionSet(identifiers, empty);
   ASSERT_TRUE(set.ok()) << set.status().ToString();
   EXPECT_EQ(set->identifiers, StandardExtensions().identifiers);
+}
+
+// The offset just past `pattern` in the metadata, which must hold it exactly once.
+size_t After(const std::string& metadata, const std::string& pattern) {
+  const size_t at = metadata.find(pattern);
+  EXPECT_NE(at, std::string::npos) << "not in the metadata";
+  if (at == std::string::npos) return metadata.size();
+  EXPECT_EQ(metadata.find(pattern, at + 1), std::string::npos) << "twice in the metadata";
+  return at + pattern.size();
+}
+
+// A pallet's name, then Some(PalletStorageMetadata { prefix: its name, one entry }) and that
+// entry's name and modifier Default (1), written out byte by byte from frame-metadata's V14
+// encoding.
+std::string StorageHead(std::string_view pallet, std::string_view entry) {
+  ScaleWriter w;
+  w.Bytes(pallet);
+  w.U8(1);  // storage: Some
+  w.Bytes(pallet);
+  w.Compact(1);  // entries
+  w.Bytes(entry);
+  w.U8(1);  // modifier: Default
+  return w.Take();
+}
+
+TEST(DevMetadataTest, StorageEntriesAreWhatStateGetStorageServes) {
+  const std::string& m = DevRuntimeMetadata();
+  // System.Account: Map { hashers: [Blake2_128Concat (2)], key, value }, default the zero
+  // AccountInfo, as long as EncodeAccountStorage's value (the types are checked by @polkadot).
+  const size_t account =
+      After(m, StorageHead("System", "Account") + std::string("\x01\x04\x02", 3));
+  ScaleReader r(std::string_view(m).substr(account));
+  (void)r.Compact();  // key type
+  (void)r.Compact();  // value type
+  const auto account_default = r.Bytes(1024);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(account_default.size(), EncodeAccountStorage(AccountInfo{}).size());
+  EXPECT_EQ(std::string(account_default.begin(), account_default.end()), std::string(80, '\0'));
+  // Timestamp.Now: Plain, default a zero u64 (the value type is checked by @polkadot).
+  const size_t now = After(m, StorageHead("Timestamp", "Now") + std::string("\x00", 1));
+  ScaleReader t(std::string_view(m).substr(now));
+  (void)t.Compact();  // value type
+  const auto now_default = t.Bytes(1024);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(std::string(now_default.begin(), now_default.end()), std::string(8, '\0'));
+
+  // Our decoder reads the entries: a hasher, modifier or entry kind out of range is refused.
+  const size_t hasher = account - 1;
+  const size_t kind = account - 3;
+  const size_t modifier = account - 4;
+  for (const auto& [at, value, what] :
+       {std::tuple{hasher, 7, "hasher 7"}, std::tuple{kind, 2, "entry kind 2"},
+        std::tuple{modifier, 2, "modifier 2"}}) {
+    std::string bad = m;
+    bad[at] = static_cast<char>(value);
+    auto decoded = DecodeMetadata(AsByteSpan(bad));
+    ASSERT_FALSE(decoded.ok()) << what;
+    EXPECT_NE(decoded.status().message().find("storage"), std::string::npos)
+        << what << ": " << decoded.status().ToString();
+  }
 }
 
 TEST(DevMetadataTest, SameBytesEveryCall) {

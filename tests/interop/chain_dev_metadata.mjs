@@ -14,6 +14,15 @@
 // 3. Calls and a signed System.remark_with_event built by @polkadot from the metadata are
 //    accepted by ddc (`dev-decode`, `decode-call`: DecodeExtrinsic, VerifyExtrinsic,
 //    DecodeCall) with the same arguments.
+// 4. The storage the dev chain's state_getStorage serves: the System.Account and Timestamp.Now
+//    entries have the modifier, hashers, key and value types (paths, generic parameters, field
+//    names and type names, recursively) of Polkadot's own metadata (@polkadot/types-support);
+//    the keys @polkadot's decorated queries (`query.system.account(who)`,
+//    `query.timestamp.now()`, what @polkadot/api's api.query builds) are ddc's SystemAccountKey
+//    and StorageKey("Timestamp", "Now"); the values ddc writes (EncodeAccountStorage, a u64)
+//    decode through the entries' value types to the same nonce, balances and time and
+//    re-encode byte for byte; and the entries' defaults decode to zero (the chain answers null
+//    for an unused account).
 //
 //   node chain_dev_metadata.mjs /path/to/ddc-chain-tool
 //
@@ -30,18 +39,20 @@ function die (message) {
   process.exit(1)
 }
 
-for (const pkg of ['@polkadot/types', '@polkadot/types-codec', '@polkadot/keyring', '@polkadot/util',
-  '@polkadot/util-crypto']) {
+for (const pkg of ['@polkadot/types', '@polkadot/types-codec', '@polkadot/types-support',
+  '@polkadot/keyring', '@polkadot/util', '@polkadot/util-crypto']) {
   if (!fs.existsSync(path.join(here, 'node_modules', pkg))) {
     die(`${path.join(here, 'node_modules', pkg)} is missing: run scripts/install-deps ` +
         '(npm install in tests/interop)')
   }
 }
-const { TypeRegistry, Metadata, GenericCall, decorateExtrinsics } = await import('@polkadot/types')
+const { TypeRegistry, Metadata, GenericCall, decorateExtrinsics, expandMetadata, unwrapStorageType } =
+  await import('@polkadot/types')
 const { AbstractInt, bool } = await import('@polkadot/types-codec')
+const { default: polkadotMetadata } = await import('@polkadot/types-support/metadata/static-polkadot')
 const { Keyring } = await import('@polkadot/keyring')
-const { u8aToHex, hexToU8a, stringToU8a } = await import('@polkadot/util')
-const { cryptoWaitReady, ed25519Verify, blake2AsU8a } = await import('@polkadot/util-crypto')
+const { u8aToHex, hexToU8a, stringToU8a, compactStripLength } = await import('@polkadot/util')
+const { cryptoWaitReady, ed25519Verify, blake2AsU8a, encodeAddress } = await import('@polkadot/util-crypto')
 await cryptoWaitReady()
 
 const tool = process.argv[2]
@@ -328,7 +339,118 @@ if (!decoded.startsWith('ok ')) {
 const [wrong] = runTool([`dev-decode ${strip(signedExt.toHex())} ${'11'.repeat(32)} ${strip(blockHash)} ${spec} ${txVersion}`])
 check(wrong.startsWith('error '), `an extrinsic checked against the wrong genesis was accepted: ${wrong}`)
 
+// 4: storage. An entry as a string: prefix, modifier, kind, hashers, key and value types, each
+// type written out with its path, generic parameters (by name and path), field names and the
+// Rust type names of its fields, down to the primitives. Not the default: Polkadot's
+// System.Account default has the IS_NEW_LOGIC bit of ExtraFlags set (pallet_balances'
+// ExtraFlags::default()), while ddc writes flags 0 in every value and so has the zero
+// AccountInfo as default; the defaults are checked below.
+function typeShape (lookup, id) {
+  const t = lookup.getSiType(id)
+  const params = t.params.map((p) => p.name.toString() + (p.type.isSome ? `=${lookup.getSiType(p.type.unwrap()).path.join('::')}` : ''))
+  const head = `${t.path.join('::')}<${params.join(',')}>`
+  if (t.def.isPrimitive) return t.def.asPrimitive.toString()
+  if (t.def.isComposite) {
+    const fields = t.def.asComposite.fields.map((f) =>
+      `${f.name.isSome ? f.name.unwrap() : ''}:${f.typeName.isSome ? f.typeName.unwrap() : ''}=${typeShape(lookup, f.type)}`)
+    return `${head}{${fields.join(',')}}`
+  }
+  return `${head}${t.def.type}`
+}
+function entryShape (meta, pallet, item) {
+  const p = meta.asLatest.pallets.find((x) => x.name.eq(pallet))
+  const storage = p && p.storage.isSome ? p.storage.unwrap() : undefined
+  const e = storage && storage.items.find((x) => x.name.eq(item))
+  if (!e) return `no ${pallet}.${item}`
+  const { lookup } = meta.registry
+  const type = e.type.isMap
+    ? `Map ${e.type.asMap.hashers.map(String).join(',')} ${typeShape(lookup, e.type.asMap.key)} -> ${typeShape(lookup, e.type.asMap.value)}`
+    : `Plain ${typeShape(lookup, e.type.asPlain)}`
+  return `prefix ${storage.prefix} ${e.modifier} ${type}`
+}
+const polkadotRegistry = new TypeRegistry()
+const polkadot = new Metadata(polkadotRegistry, polkadotMetadata)
+polkadotRegistry.setMetadata(polkadot)
+const kStorage = [['System', 'Account'], ['Timestamp', 'Now']]
+for (const [pallet, item] of kStorage) {
+  const got = entryShape(metadata, pallet, item)
+  const want = entryShape(polkadot, pallet, item)
+  check(got === want, `${pallet}.${item} storage entry\n  dev      ${got}\n  polkadot ${want}`)
+}
+
+// Decorating the storage as @polkadot/api does must not warn either (it types every pallet's
+// palletVersion and the well-known keys by primitives it looks up in the registry).
+const storageWarnings = []
+console.warn = console.error = console.log = (...args) => storageWarnings.push(args.join(' '))
+let query
+try {
+  query = expandMetadata(registry, metadata).query
+  for (const section of ['system', 'timestamp', 'substrate']) {
+    for (const name of Object.keys(query[section])) check(typeof query[section][name] === 'function', `query.${section}.${name}`)
+  }
+} finally {
+  Object.assign(console, saved)
+}
+check(storageWarnings.length === 0, `@polkadot warned while decorating the storage:\n  ${storageWarnings.join('\n  ')}`)
+const keyOf = (key) => u8aToHex(compactStripLength(key)[1])
+// {account, nonce, free, deposit}: edges of u32 and u64 and balances above 2^53.
+const kAccounts = [
+  ['00'.repeat(32), 0n, 0n, 0n],
+  ['ff'.repeat(32), 1n, 1n, 0n],
+  [strip(u8aToHex(pair.publicKey)), 2n ** 32n - 1n, 2n ** 64n - 1n, 2n ** 64n - 2n],
+  [strip(other), 123456789n, 2n ** 53n + 1n, 2n ** 63n],
+  ['0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20', 97n, 10n ** 18n, 1n]
+]
+const kMoments = [0n, 1700000000123n, 2n ** 64n - 1n]
+const storageOut = runTool([
+  ...kAccounts.map(([who, nonce, free, deposit]) => `account-storage ${who} ${nonce} ${free} ${deposit}`),
+  ...kMoments.map((ms) => `timestamp-storage ${ms}`)
+])
+const accountType = unwrapStorageType(registry, query.system.account.meta.type)
+check(accountType === 'FrameSystemAccountInfo', `System.Account's value is ${accountType}, want FrameSystemAccountInfo`)
+kAccounts.forEach(([who, nonce, free, deposit], i) => {
+  const [key, value] = storageOut[i].split(' ').map((h) => '0x' + h)
+  const what = `System.Account of 0x${who}`
+  const polkadotKey = keyOf(query.system.account('0x' + who))
+  check(polkadotKey === key, `${what}: key\n  ddc      ${key}\n  polkadot ${polkadotKey}`)
+  const ss58Key = keyOf(query.system.account(encodeAddress('0x' + who, 42)))
+  check(ss58Key === key, `${what}: key by SS58 address\n  ddc      ${key}\n  polkadot ${ss58Key}`)
+  let info
+  try {
+    info = registry.createType(accountType, hexToU8a(value))
+  } catch (e) {
+    check(false, `${what}: @polkadot does not decode ${value}: ${e.message}`)
+    return
+  }
+  check(info.toHex() === value, `${what}: re-encoded\n  ddc      ${value}\n  polkadot ${info.toHex()}`)
+  const got = [info.nonce, info.data.free, info.data.reserved, info.data.frozen, info.data.flags]
+    .map((v) => BigInt(v.toString())).join(' ')
+  const want = [nonce, free, deposit, 0n, 0n].join(' ')
+  check(got === want, `${what}: nonce free reserved frozen flags\n  polkadot ${got}\n  ddc      ${want}`)
+})
+const accountDefault = query.system.account.meta.fallback
+const fallback = registry.createType(accountType, accountDefault)
+check(accountDefault.toHex() === '0x' + '00'.repeat(80) && fallback.toHex() === accountDefault.toHex() &&
+  fallback.nonce.isZero() && fallback.data.free.isZero() && fallback.data.reserved.isZero(),
+  `System.Account's default is ${accountDefault.toHex()}, want the zero AccountInfo (80 zero bytes)`)
+
+const nowType = unwrapStorageType(registry, query.timestamp.now.meta.type)
+check(nowType === 'u64', `Timestamp.Now's value is ${nowType}, want u64`)
+kMoments.forEach((ms, i) => {
+  const [key, value] = storageOut[kAccounts.length + i].split(' ').map((h) => '0x' + h)
+  const polkadotKey = keyOf(query.timestamp.now())
+  check(polkadotKey === key, `Timestamp.Now: key\n  ddc      ${key}\n  polkadot ${polkadotKey}`)
+  const now = registry.createType(nowType, hexToU8a(value))
+  check(BigInt(now.toString()) === ms && now.toHex(true) === value,
+    `Timestamp.Now ${ms}: @polkadot decodes ${value} to ${now}`)
+})
+const nowDefault = registry.createType(nowType, query.timestamp.now.meta.fallback)
+check(nowDefault.isZero() && query.timestamp.now.meta.fallback.toHex() === '0x' + '00'.repeat(8),
+  `Timestamp.Now's default is ${query.timestamp.now.meta.fallback.toHex()}, want 8 zero bytes`)
+
 if (failures > 0) die(`${failures} mismatches`)
 console.log(`chain_dev_metadata: ${v14.lookup.types.length} types, ${v14.pallets.length} pallets, ` +
   `${allKinds.length} calls and ${kExtensions.length} signed extensions as @polkadot reads them; ` +
-  `${sample.extrinsics.length} ddc extrinsics and ${ours.length + 1} @polkadot calls agree`)
+  `${sample.extrinsics.length} ddc extrinsics and ${ours.length + 1} @polkadot calls agree; ` +
+  `${kStorage.length} storage entries as Polkadot's, ${kAccounts.length} System.Account and ` +
+  `${kMoments.length} Timestamp.Now keys and values agree`)

@@ -23,6 +23,12 @@
 //                     -> ok JSON (as one entry of dev-extrinsics, after the signature verified
 //                     and the call decoded) or error MESSAGE
 //   decode-call CALL  -> ok JSON {name, args} or error MESSAGE
+//   account-storage ACCOUNT NONCE FREE DEPOSIT
+//                     -> KEY VALUE: SystemAccountKey(ACCOUNT) and EncodeAccountStorage of that
+//                     AccountInfo, what the dev chain's state_getStorage answers for it
+//   timestamp-storage MS
+//                     -> KEY VALUE: StorageKey("Timestamp", "Now") and MS as a SCALE u64, as
+//                     state_getStorage answers (node/server/chain_rpc.cc)
 // Every argument in hex but the integers. Exit status 2 on a malformed request.
 #include <cstdlib>
 #include <fstream>
@@ -41,6 +47,7 @@
 #include "engine/chain/extrinsic.h"
 #include "engine/chain/metadata.h"
 #include "engine/chain/scale.h"
+#include "engine/chain/substrate.h"
 
 namespace {
 
@@ -417,6 +424,23 @@ int main() {
       } else {
         std::cout << "ok " << ExtrinsicJson(*e, bytes).dump() << "\n";
       }
+    } else if (w[0] == "account-storage" && w.size() == 5) {
+      const uint64_t nonce = Number(w[2]);
+      if (nonce > UINT32_MAX) Die("a nonce is a u32: " + w[2]);
+      ddc::chain::AccountInfo info;
+      info.nonce = static_cast<uint32_t>(nonce);
+      info.free = Number(w[3]);
+      info.deposit = Number(w[4]);
+      const std::string value = ddc::chain::EncodeAccountStorage(info);
+      auto back = ddc::chain::DecodeAccountStorage(AsByteSpan(value));
+      if (!back.ok() || *back != info) Die("own System.Account value does not decode back");
+      std::cout << HexOf(ddc::chain::SystemAccountKey(Fixed<32>(w[1]))) << " " << HexOf(value)
+                << "\n";
+    } else if (w[0] == "timestamp-storage" && w.size() == 2) {
+      ddc::chain::ScaleWriter value;
+      value.U64(Number(w[1]));
+      std::cout << HexOf(ddc::chain::StorageKey("Timestamp", "Now")) << " " << HexOf(value.data())
+                << "\n";
     } else if (w[0] == "decode-call" && w.size() == 2) {
       const std::string bytes = Bytes(w[1]);
       auto c = ddc::chain::DecodeCall(AsByteSpan(bytes));
