@@ -46,6 +46,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -53,6 +54,7 @@
 
 #include "ddc/chain.h"
 #include "ddc/store.h"
+#include "engine/base/macros.h"
 #include "engine/timeline/base64.h"
 #include "node/cli/cli.h"
 #include "node/cli/remote.h"
@@ -237,9 +239,6 @@ int Stats(Args& args) {
   return closed.ok() ? 0 : Fail(closed);
 }
 
-// The node's dev chain beside the store (a ddc-node data dir), if there is one: opening it
-// replays and checks every block; then every checkpoint that is anchored must have an anchor
-// proof that verifies, submitted by the key that signs the checkpoints.
 // The key that signs the store's checkpoints (and its anchors), from its verifier key.
 Result<PublicKey> CheckpointKey(Store& store) {
   const std::string vkey = store.NodeVerifierKey();
@@ -258,6 +257,35 @@ Result<std::unique_ptr<Store>> OpenExisting(const std::string& dir) {
   options.dir = dir;
   options.create_if_missing = false;
   return Store::Open(options);
+}
+
+// Calls `check` with every checkpoint of the store in `dir` that `chain` has anchored, and the
+// key that signs the store's checkpoints. Prints nothing; returns how many it checked.
+using AnchorCheck = std::function<Status(const CheckpointRecord& checkpoint,
+                                         const chain::AnchorInfo& anchor, const PublicKey& key)>;
+struct AnchorCount {
+  uint64_t anchored = 0;
+  size_t checkpoints = 0;
+};
+Result<AnchorCount> CheckAnchors(chain::Chain& chain, const std::string& dir,
+                                 const AnchorCheck& check) {
+  DDC_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenExisting(dir));
+  DDC_ASSIGN_OR_RETURN(const PublicKey key, CheckpointKey(*store));
+  AnchorCount count;
+  const std::vector<CheckpointRecord> checkpoints = store->Checkpoints();
+  count.checkpoints = checkpoints.size();
+  for (const CheckpointRecord& cp : checkpoints) {
+    Result<chain::AnchorInfo> anchor = chain.FindAnchor(cp.note);
+    if (!anchor.ok()) {
+      if (anchor.status().IsNotFound()) continue;
+      return anchor.status();
+    }
+    if (Status s = check(cp, *anchor, key); !s.ok()) {
+      return s.WithContext("checkpoint of size " + std::to_string(cp.size));
+    }
+    ++count.anchored;
+  }
+  return count;
 }
 
 // The anchors a node made on a Substrate chain (DIR/substrate-anchors), checked against that
@@ -283,37 +311,28 @@ int VerifySubstrateAnchors(const std::string& dir, const std::string& url) {
   auto opened = node::OpenSubstrateChain(options);
   if (!opened.ok()) return Fail(opened.status().WithContext("substrate chain"));
   chain::Chain& c = **opened;
-  auto store = OpenExisting(dir);
-  if (!store.ok()) return Fail(store.status());
-  auto node_key = CheckpointKey(**store);
-  if (!node_key.ok()) return Fail(node_key.status());
   auto info = c.Info();
   if (!info.ok()) return Fail(info.status());
-  uint64_t anchored = 0;
-  const std::vector<CheckpointRecord> checkpoints = (*store)->Checkpoints();
-  for (const CheckpointRecord& cp : checkpoints) {
-    auto anchor = c.FindAnchor(cp.note);
-    if (!anchor.ok()) {
-      if (anchor.status().IsNotFound()) continue;
-      return Fail(anchor.status());
-    }
-    if (anchor->submitter != *node_key) {
-      return Fail(Status::Failed("checkpoint of size " + std::to_string(cp.size) +
-                                 ": anchored by another key than the one signing checkpoints"));
-    }
-    if (Status s = node::VerifySubstrateAnchor(&c, *anchor, cp.note); !s.ok()) {
-      return Fail(s.WithContext("checkpoint of size " + std::to_string(cp.size)));
-    }
-    ++anchored;
-  }
+  auto count = CheckAnchors(
+      c, dir,
+      [&c](const CheckpointRecord& cp, const chain::AnchorInfo& anchor, const PublicKey& key) {
+        if (anchor.submitter != key) {
+          return Status::Failed("anchored by another key than the one signing checkpoints");
+        }
+        return node::VerifySubstrateAnchor(&c, anchor, cp.note);
+      });
+  if (!count.ok()) return Fail(count.status());
   std::printf(
       "ok: substrate chain %s (finalized block %llu); %llu of %zu checkpoints anchored, every "
       "anchor found there as recorded\n",
       info->name.c_str(), static_cast<unsigned long long>(info->best.number),
-      static_cast<unsigned long long>(anchored), checkpoints.size());
+      static_cast<unsigned long long>(count->anchored), count->checkpoints);
   return 0;
 }
 
+// The node's dev chain beside the store (a ddc-node data dir), if there is one: opening it
+// replays and checks every block; then every checkpoint that is anchored must have an anchor
+// proof that verifies, submitted by the key that signs the checkpoints.
 int VerifyAnchors(const std::string& dir) {
   std::error_code ec;
   if (!std::filesystem::exists(dir + "/chain/blocks.log", ec)) return 0;
@@ -322,34 +341,22 @@ int VerifyAnchors(const std::string& dir) {
   auto opened = chain::OpenDevChain(chain_options);
   if (!opened.ok()) return Fail(opened.status().WithContext("chain"));
   chain::Chain& c = **opened;
-  auto store = OpenExisting(dir);
-  if (!store.ok()) return Fail(store.status());
-  auto key = CheckpointKey(**store);
-  if (!key.ok()) return Fail(key.status());
-  const PublicKey node_key = *key;
   auto info = c.Info();
   if (!info.ok()) return Fail(info.status());
-  uint64_t anchored = 0;
-  const std::vector<CheckpointRecord> checkpoints = (*store)->Checkpoints();
-  for (const CheckpointRecord& cp : checkpoints) {
-    auto anchor = c.FindAnchor(cp.note);
-    if (!anchor.ok()) {
-      if (anchor.status().IsNotFound()) continue;
-      return Fail(anchor.status());
-    }
-    auto proof = c.ProveAnchor(*anchor);
-    if (!proof.ok()) return Fail(proof.status());
-    auto block = chain::VerifyAnchorProof(*proof, cp.note, info->authority, node_key);
-    if (!block.ok()) {
-      return Fail(block.status().WithContext("checkpoint of size " + std::to_string(cp.size)));
-    }
-    ++anchored;
-  }
+  const PublicKey authority = info->authority;
+  auto count =
+      CheckAnchors(c, dir,
+                   [&c, &authority](const CheckpointRecord& cp, const chain::AnchorInfo& anchor,
+                                    const PublicKey& key) -> Status {
+                     DDC_ASSIGN_OR_RETURN(const chain::AnchorProof proof, c.ProveAnchor(anchor));
+                     return chain::VerifyAnchorProof(proof, cp.note, authority, key).status();
+                   });
+  if (!count.ok()) return Fail(count.status());
   std::printf(
       "ok: chain %s, %llu blocks replayed; %llu of %zu checkpoints anchored, every anchor "
       "proof verified\n",
       info->name.c_str(), static_cast<unsigned long long>(info->best.number) + 1,
-      static_cast<unsigned long long>(anchored), checkpoints.size());
+      static_cast<unsigned long long>(count->anchored), count->checkpoints);
   return 0;
 }
 
