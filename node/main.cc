@@ -710,9 +710,11 @@ int Run(int argc, char** argv) {
   Log(LogLevel::kInfo,
       std::string("ddc-node: ") + (signal_number == SIGINT ? "SIGINT" : "SIGTERM") + ": stopping");
   server.Stop(kShutdownDrain);
+  // The chain first: an anchor or usage report waiting on it (a Substrate chain's finality can
+  // take minutes) then fails at once instead of holding up the shutdown.
+  if (chain) (void)chain->Close();
   if (anchorer) anchorer->Stop();
   if (reporter) reporter->Stop();
-  if (chain) (void)chain->Close();
   if (Status s = store->Sync(); !s.ok()) return Fail("sync: " + s.ToString());
   if (Status s = store->Close(); !s.ok()) return Fail("close: " + s.ToString());
   Log(LogLevel::kInfo, "ddc-node: stopped");

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "ddc/chain.h"
 #include "engine/base/hash.h"
@@ -333,6 +334,31 @@ TEST_F(SubstrateChainTest, ATransactionNotIncludedBeforeItsEraEndsFails) {
   EXPECT_NE(a.status().message().find("era ended"), std::string::npos);
   EXPECT_TRUE(dev_->FindAnchor("never lands").status().IsNotFound());
   EXPECT_TRUE(c->FindAnchor("never lands").status().IsNotFound());
+}
+
+TEST_F(SubstrateChainTest, CloseEndsAWaitForFinality) {
+  SubstrateChainOptions o = Options();
+  o.poll_interval_ms = 60'000;  // Only Close can end the wait in time.
+  auto c = OpenOrDie(o);
+  ASSERT_NE(c, nullptr);
+  std::atomic<bool> submitted{false};
+  SetOverride([&submitted](const std::string& method, const Json& params) -> std::optional<Json> {
+    if (method != "author_submitExtrinsic") return std::nullopt;
+    const std::string hex = params[0].get<std::string>().substr(2);
+    std::string bytes(hex.size() / 2, '\0');
+    EXPECT_TRUE(ParseHex(hex, std::span(reinterpret_cast<uint8_t*>(bytes.data()), bytes.size())));
+    submitted = true;
+    return "0x" + Hex(Blake2b256(chain::AsByteSpan(bytes)));  // Accepted, never included.
+  });
+  Result<chain::AnchorInfo> a = Status::Busy("not run");
+  std::thread anchoring([&] { a = c->Anchor(node_, "waits forever"); });
+  while (!submitted) std::this_thread::yield();
+  ASSERT_TRUE(c->Close().ok());
+  anchoring.join();
+  ASSERT_FALSE(a.ok());
+  EXPECT_TRUE(a.status().IsFailed()) << a.status().ToString();
+  EXPECT_NE(a.status().message().find("closed"), std::string::npos);
+  EXPECT_TRUE(c->Info().status().IsFailed());
 }
 
 TEST_F(SubstrateChainTest, MetadataItCannotUseIsRefusedAtOpen) {
