@@ -16,6 +16,7 @@
 #include "engine/chain/scale.h"
 #include "node/cli/http_client.h"
 #include "node/server/chain_rpc.h"
+#include "node/server/rpc_json.h"
 
 namespace ddc::node {
 namespace {
@@ -57,7 +58,7 @@ Result<chain::BlockRef> BlockRefOf(const Json& v) {
   chain::BlockRef b;
   b.number = U64(v, "number");
   b.time_ms = U64(v, "time_ms");
-  DDC_ASSIGN_OR_RETURN(b.hash, HashOf(v.value("hash", Json()), "block hash"));
+  DDC_ASSIGN_OR_RETURN(b.hash, HashOf(rpc::Member(v, "hash"), "block hash"));
   return b;
 }
 
@@ -66,17 +67,17 @@ Result<chain::Receipt> ReceiptOf(const Json& v) {
   chain::Receipt r;
   r.block.number = U64(v, "block_number");
   r.block.time_ms = U64(v, "block_time_ms");
-  DDC_ASSIGN_OR_RETURN(r.block.hash, HashOf(v.value("block_hash", Json()), "block hash"));
+  DDC_ASSIGN_OR_RETURN(r.block.hash, HashOf(rpc::Member(v, "block_hash"), "block hash"));
   r.index = static_cast<uint32_t>(U64(v, "index"));
-  DDC_ASSIGN_OR_RETURN(r.hash, HashOf(v.value("hash", Json()), "extrinsic hash"));
+  DDC_ASSIGN_OR_RETURN(r.hash, HashOf(rpc::Member(v, "hash"), "extrinsic hash"));
   return r;
 }
 
 Result<chain::AnchorInfo> AnchorOf(const Json& v) {
   chain::AnchorInfo a;
   DDC_ASSIGN_OR_RETURN(a.receipt, ReceiptOf(v));
-  DDC_ASSIGN_OR_RETURN(a.submitter, HashOf(v.value("submitter", Json()), "submitter"));
-  DDC_ASSIGN_OR_RETURN(a.remark_hash, HashOf(v.value("remark_hash", Json()), "remark hash"));
+  DDC_ASSIGN_OR_RETURN(a.submitter, HashOf(rpc::Member(v, "submitter"), "submitter"));
+  DDC_ASSIGN_OR_RETURN(a.remark_hash, HashOf(rpc::Member(v, "remark_hash"), "remark hash"));
   return a;
 }
 
@@ -85,8 +86,8 @@ Result<chain::BucketInfo> BucketOf(const Json& v) {
   chain::BucketInfo b;
   b.id = U64(v, "id");
   b.cluster = U64(v, "cluster");
-  b.is_public = v.value("public", true);
-  DDC_ASSIGN_OR_RETURN(b.owner, HashOf(v.value("owner", Json()), "owner"));
+  b.is_public = rpc::BoolMember(v, "public", true);
+  DDC_ASSIGN_OR_RETURN(b.owner, HashOf(rpc::Member(v, "owner"), "owner"));
   return b;
 }
 
@@ -94,16 +95,16 @@ Result<chain::ClusterInfo> ClusterOf(const Json& v) {
   if (!v.is_object()) return Status::Corruption("chain rpc: not a cluster");
   chain::ClusterInfo c;
   c.id = U64(v, "id");
-  DDC_ASSIGN_OR_RETURN(c.manager, HashOf(v.value("manager", Json()), "manager"));
+  DDC_ASSIGN_OR_RETURN(c.manager, HashOf(rpc::Member(v, "manager"), "manager"));
   c.params.replication_factor = static_cast<uint8_t>(U64(v, "replication_factor"));
   c.params.price_per_gb_stored = U64(v, "price_per_gb_stored");
   c.params.price_per_gb_delivered = U64(v, "price_per_gb_delivered");
   c.params.price_per_put = U64(v, "price_per_put");
   c.params.price_per_get = U64(v, "price_per_get");
-  for (const Json& n : v.value("nodes", Json::array())) {
+  for (const Json& n : rpc::Member(v, "nodes")) {
     chain::ClusterNode node;
-    DDC_ASSIGN_OR_RETURN(node.key, HashOf(n.value("key", Json()), "node key"));
-    node.address = n.value("address", "");
+    DDC_ASSIGN_OR_RETURN(node.key, HashOf(rpc::Member(n, "key"), "node key"));
+    node.address = rpc::StringMember(n, "address");
     node.mode = static_cast<chain::NodeMode>(U64(n, "mode"));
     c.nodes.push_back(std::move(node));
   }
@@ -134,14 +135,14 @@ class RemoteChain final : public chain::CallChain {
     }
     if (reply.contains("error")) {
       const Json& e = reply["error"];
-      const int code = e.value("code", 0);
-      const std::string message = where + ": " + e.value("message", std::string("error"));
+      const auto code = static_cast<int>(rpc::IntMember(e, "code", 0));
+      const std::string message = where + ": " + rpc::StringMember(e, "message", "error");
       if (code == kRpcInvalidTransaction) return Status::Failed(message);
       if (code == kRpcInvalidParams) return Status::InvalidArgument(message);
       if (code == kRpcNotFound) return Status::NotFound(message);
       return Status::IOError(message);
     }
-    const Json& result = reply.value("result", Json());
+    const Json& result = rpc::Member(reply, "result");
     if (result.is_null()) return Status::NotFound(where + ": not found");
     return result;
   }
@@ -157,12 +158,12 @@ class RemoteChain final : public chain::CallChain {
   Result<chain::ChainInfo> Info() override {
     DDC_ASSIGN_OR_RETURN(const Json j, Rpc("ddc_info"));
     chain::ChainInfo info;
-    info.name = j.value("name", "");
-    DDC_ASSIGN_OR_RETURN(info.genesis_hash, HashOf(j.value("genesis_hash", Json()), "genesis"));
-    DDC_ASSIGN_OR_RETURN(info.best, BlockRefOf(j.value("best", Json())));
+    info.name = rpc::StringMember(j, "name");
+    DDC_ASSIGN_OR_RETURN(info.genesis_hash, HashOf(rpc::Member(j, "genesis_hash"), "genesis"));
+    DDC_ASSIGN_OR_RETURN(info.best, BlockRefOf(rpc::Member(j, "best")));
     info.spec_version = static_cast<uint32_t>(U64(j, "spec_version"));
     info.transaction_version = static_cast<uint32_t>(U64(j, "transaction_version"));
-    DDC_ASSIGN_OR_RETURN(info.authority, HashOf(j.value("authority", Json()), "authority"));
+    DDC_ASSIGN_OR_RETURN(info.authority, HashOf(rpc::Member(j, "authority"), "authority"));
     info.anchors = U64(j, "anchors");
     return info;
   }
@@ -178,9 +179,9 @@ class RemoteChain final : public chain::CallChain {
   Result<chain::RawBlock> ReadBlock(uint64_t number) override {
     DDC_ASSIGN_OR_RETURN(const Json j, Rpc("ddc_rawBlock", Json::array({number})));
     chain::RawBlock raw;
-    DDC_ASSIGN_OR_RETURN(raw.ref, BlockRefOf(j.value("block", Json())));
-    DDC_ASSIGN_OR_RETURN(raw.header, BytesOf(j.value("header", Json()), "header"));
-    for (const Json& e : j.value("extrinsics", Json::array())) {
+    DDC_ASSIGN_OR_RETURN(raw.ref, BlockRefOf(rpc::Member(j, "block")));
+    DDC_ASSIGN_OR_RETURN(raw.header, BytesOf(rpc::Member(j, "header"), "header"));
+    for (const Json& e : rpc::Member(j, "extrinsics")) {
       DDC_ASSIGN_OR_RETURN(std::string bytes, BytesOf(e, "extrinsic"));
       raw.extrinsics.push_back(std::move(bytes));
     }
@@ -242,12 +243,12 @@ class RemoteChain final : public chain::CallChain {
     r.node = node;
     r.era = era;
     r.cluster = U64(j, "cluster");
-    DDC_ASSIGN_OR_RETURN(r.root, HashOf(j.value("root", Json()), "usage root"));
+    DDC_ASSIGN_OR_RETURN(r.root, HashOf(rpc::Member(j, "root"), "usage root"));
     r.charged = U64(j, "charged");
     r.unpaid = U64(j, "unpaid");
-    r.paid_out = j.value("paid_out", false);
-    DDC_ASSIGN_OR_RETURN(r.receipt, ReceiptOf(j.value("receipt", Json())));
-    for (const Json& a : j.value("aggregates", Json::array())) {
+    r.paid_out = rpc::BoolMember(j, "paid_out", false);
+    DDC_ASSIGN_OR_RETURN(r.receipt, ReceiptOf(rpc::Member(j, "receipt")));
+    for (const Json& a : rpc::Member(j, "aggregates")) {
       r.aggregates.push_back(chain::UsageAggregate{U64(a, "bucket"), U64(a, "stored_bytes"),
                                                    U64(a, "delivered_bytes"), U64(a, "puts"),
                                                    U64(a, "gets")});

@@ -65,6 +65,32 @@ inline std::optional<uint64_t> ParseNumber(const nlohmann::json& v) {
   return n;
 }
 
+// Reading what a peer sent never throws: nlohmann's value() throws on a non-object or a member
+// of another type, which would let a misbehaving chain or node crash the reader.
+
+// The member `key` of `j`, or null when `j` is not an object or has no such member.
+inline const nlohmann::json& Member(const nlohmann::json& j, const char* key) {
+  static const nlohmann::json* const kNull = new nlohmann::json();
+  if (!j.is_object()) return *kNull;
+  const auto it = j.find(key);
+  return it == j.end() ? *kNull : *it;
+}
+
+// The member as a string, bool or integer; `otherwise` when absent or of another type.
+inline std::string StringMember(const nlohmann::json& j, const char* key,
+                                std::string_view otherwise = "") {
+  const nlohmann::json& v = Member(j, key);
+  return v.is_string() ? v.get<std::string>() : std::string(otherwise);
+}
+inline bool BoolMember(const nlohmann::json& j, const char* key, bool otherwise) {
+  const nlohmann::json& v = Member(j, key);
+  return v.is_boolean() ? v.get<bool>() : otherwise;
+}
+inline int64_t IntMember(const nlohmann::json& j, const char* key, int64_t otherwise) {
+  const nlohmann::json& v = Member(j, key);
+  return v.is_number_integer() ? v.get<int64_t>() : otherwise;
+}
+
 inline std::string HexNumber(uint64_t n) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;

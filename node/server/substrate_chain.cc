@@ -349,8 +349,8 @@ class SubstrateChain final : public chain::Chain {
   // Called with submit_mu_ held.
   Status RefreshRuntime() {
     DDC_ASSIGN_OR_RETURN(const Json v, Rpc("state_getRuntimeVersion"));
-    const std::optional<uint64_t> spec = rpc::ParseNumber(v.value("specVersion", Json()));
-    const std::optional<uint64_t> tx = rpc::ParseNumber(v.value("transactionVersion", Json()));
+    const std::optional<uint64_t> spec = rpc::ParseNumber(rpc::Member(v, "specVersion"));
+    const std::optional<uint64_t> tx = rpc::ParseNumber(rpc::Member(v, "transactionVersion"));
     if (!v.is_object() || !spec || !tx || *spec > UINT32_MAX || *tx > UINT32_MAX) {
       return Malformed("state_getRuntimeVersion", "no 32-bit specVersion and transactionVersion");
     }
@@ -416,13 +416,13 @@ class SubstrateChain final : public chain::Chain {
   Result<FetchedBlock> Fetch(const Hash32& hash) {
     DDC_ASSIGN_OR_RETURN(const Json j, Rpc("chain_getBlock", Json::array({rpc::Hex0x(hash)})));
     if (j.is_null()) return Status::NotFound(Where() + ": no block 0x" + HexOf(hash));
-    const Json& block = j.value("block", Json());
-    const Json& header = block.value("header", Json());
+    const Json& block = rpc::Member(j, "block");
+    const Json& header = rpc::Member(block, "header");
     chain::HeaderFields fields;
-    const std::optional<Hash32> parent = rpc::ParseHash(header.value("parentHash", Json()));
-    const std::optional<uint64_t> number = rpc::ParseNumber(header.value("number", Json()));
-    const std::optional<Hash32> state = rpc::ParseHash(header.value("stateRoot", Json()));
-    const std::optional<Hash32> extrinsics = rpc::ParseHash(header.value("extrinsicsRoot", Json()));
+    const std::optional<Hash32> parent = rpc::ParseHash(rpc::Member(header, "parentHash"));
+    const std::optional<uint64_t> number = rpc::ParseNumber(rpc::Member(header, "number"));
+    const std::optional<Hash32> state = rpc::ParseHash(rpc::Member(header, "stateRoot"));
+    const std::optional<Hash32> extrinsics = rpc::ParseHash(rpc::Member(header, "extrinsicsRoot"));
     if (!parent || !number || !state || !extrinsics) {
       return Malformed("chain_getBlock",
                        "a header without parentHash, number, stateRoot or "
@@ -432,7 +432,7 @@ class SubstrateChain final : public chain::Chain {
     fields.number = *number;
     fields.state_root = *state;
     fields.extrinsics_root = *extrinsics;
-    for (const Json& log : header.value("digest", Json()).value("logs", Json::array())) {
+    for (const Json& log : rpc::Member(rpc::Member(header, "digest"), "logs")) {
       std::optional<std::string> item = rpc::ParseHexString(log);
       if (!item) return Malformed("chain_getBlock", "a digest log that is not hex");
       fields.digest_logs.push_back(std::move(*item));
@@ -450,7 +450,7 @@ class SubstrateChain final : public chain::Chain {
       std::lock_guard lock(runtime_mu_);
       set = runtime_.timestamp_set;
     }
-    for (const Json& x : block.value("extrinsics", Json::array())) {
+    for (const Json& x : rpc::Member(block, "extrinsics")) {
       std::optional<std::string> bytes = rpc::ParseHexString(x);
       if (!bytes) return Malformed("chain_getBlock", "an extrinsic that is not hex");
       if (set && out.ref.time_ms == 0) {

@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "ddc/chain.h"
 #include "engine/base/hash.h"
@@ -27,6 +28,7 @@
 #include "engine/chain/substrate.h"
 #include "node/server/chain_rpc.h"
 #include "node/server/http_server.h"
+#include "node/server/remote_chain.h"
 
 namespace ddc::node {
 namespace {
@@ -387,6 +389,69 @@ TEST_F(SubstrateChainTest, WhatLivesInDdcPalletsIsNotSupportedAndSaysSo) {
   ASSERT_TRUE(proof.status().IsNotSupported());
   EXPECT_NE(proof.status().message().find("finalized"), std::string::npos);
   EXPECT_NE(c->Buckets().status().message().find(url_), std::string::npos);
+}
+
+// A chain (or another node) answering with the wrong shapes: each call fails with a status,
+// none throws (nlohmann's value() would, on a non-object or a member of another type).
+const std::vector<Json>& WrongShapes() {
+  static const auto* shapes = new std::vector<Json>{
+      5,
+      "0x00",
+      Json::array({1, 2}),
+      Json::object(),
+      Json{{"block", 5}},
+      Json{{"block", {{"header", "x"}, {"extrinsics", 7}}}},
+      Json{{"block", {{"header", {{"digest", 5}, {"number", {1}}}}}}},
+      Json{{"name", 5}, {"best", "x"}, {"nodes", {1, "a"}}, {"public", "yes"}},
+      Json{{"aggregates", {{{"bucket", "x"}}}}, {"receipt", 3}, {"paid_out", 2}}};
+  return *shapes;
+}
+
+TEST_F(SubstrateChainTest, WrongShapedAnswersAreErrorsNotCrashes) {
+  auto c = OpenOrDie(Options());
+  ASSERT_NE(c, nullptr);
+  for (const Json& shape : WrongShapes()) {
+    SCOPED_TRACE(shape.dump());
+    SetOverride([shape](const std::string& method, const Json&) -> std::optional<Json> {
+      if (method == "chain_getBlockHash" || method == "system_chain") return std::nullopt;
+      return shape;
+    });
+    EXPECT_FALSE(c->Info().ok());
+    EXPECT_FALSE(c->Block(0).ok());
+    EXPECT_FALSE(c->ReadBlock(0).ok());
+    EXPECT_FALSE(c->Account(node_.public_key).ok());
+    EXPECT_FALSE(c->Anchor(node_, "cp").ok());
+    (void)c->NextNonce(node_.public_key);  // "0x00" is a fine nonce; the rest must not throw.
+  }
+  SetOverride([](const std::string& method, const Json&) -> std::optional<Json> {
+    if (method == "state_getRuntimeVersion") return "1";
+    return std::nullopt;
+  });
+  EXPECT_TRUE(OpenSubstrateChain(Options()).status().IsCorruption());
+}
+
+TEST_F(SubstrateChainTest, ARemoteDdcChainWithWrongShapedAnswersFailsWithoutThrowing) {
+  auto opened = OpenRemoteChain("http://127.0.0.1:" + std::to_string(server_->port()));
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  chain::Chain& c = **opened;
+  for (const Json& shape : WrongShapes()) {
+    SCOPED_TRACE(shape.dump());
+    SetOverride([shape](const std::string& method, const Json&) -> std::optional<Json> {
+      return method.starts_with("ddc_") ? std::optional<Json>(shape) : std::nullopt;
+    });
+    // Whatever each returns, none throws; these cannot make sense of any of the shapes.
+    EXPECT_FALSE(c.Info().ok());
+    EXPECT_FALSE(c.Block(0).ok());
+    EXPECT_FALSE(c.ReadBlock(0).ok());
+    EXPECT_FALSE(c.Bucket(1).ok());
+    EXPECT_FALSE(c.Cluster(1).ok());
+    EXPECT_FALSE(c.FindAnchor("cp").ok());
+    EXPECT_FALSE(c.GetUsageReport(node_.public_key, 1).ok());
+    (void)c.Account(node_.public_key);
+    (void)c.Buckets();
+    (void)c.Clusters();
+    (void)c.Anchors(0, 10);
+  }
 }
 
 TEST_F(SubstrateChainTest, PresetsNameCereNetworks) {
