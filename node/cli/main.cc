@@ -45,6 +45,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -440,6 +441,13 @@ int Dispatch(Args& args) {
 }  // namespace ddc::cli
 
 int main(int argc, char** argv) {
-  ddc::cli::Args args(argc, argv);
-  return ddc::cli::Dispatch(args);
+  try {
+    ddc::cli::Args args(argc, argv);
+    return ddc::cli::Dispatch(args);
+  } catch (const std::exception& e) {
+    // A node's answer of an unexpected shape (a JSON type error) or a failed allocation: one
+    // line and exit 1, like every other failure, rather than an abort.
+    std::fprintf(stderr, "ddc: %s\n", e.what());
+    return 1;
+  }
 }
