@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "engine/chain/extrinsic.h"
+#include "engine/chain/metadata.h"
 #include "engine/chain/scale.h"
 
 namespace ddc::chain {
@@ -38,16 +39,7 @@ constexpr uint32_t kMagic = 0x6174656d;  // "meta", little-endian.
 constexpr uint8_t kMetadataVersion = 14;
 constexpr uint8_t kExtrinsicVersion = 4;
 
-// scale-info's TypeDef discriminants and TypeDefPrimitive kinds.
-enum TypeDefKind : uint8_t {
-  kComposite = 0,
-  kVariant = 1,
-  kSequence = 2,
-  kArray = 3,
-  kTuple = 4,
-  kPrimitive = 5,
-  kCompact = 6,
-};
+// scale-info's TypeDefPrimitive kinds.
 enum PrimitiveKind : uint8_t { kBool = 0, kU8 = 3, kU16 = 4, kU32 = 5, kU64 = 6, kU128 = 7 };
 
 // frame_metadata's StorageEntryModifier, StorageEntryType and StorageHasher discriminants (the
@@ -146,22 +138,22 @@ class TypeRegistry {
  public:
   uint32_t Primitive(PrimitiveKind kind) {
     ScaleWriter w = TypeHead({}, {});
-    w.U8(kPrimitive);
+    w.U8(kTypePrimitive);
     w.U8(kind);
     return Add(std::move(w));
   }
-  uint32_t Sequence(uint32_t element) { return Wrap(kSequence, element); }
-  uint32_t Compact(uint32_t of) { return Wrap(kCompact, of); }
+  uint32_t Sequence(uint32_t element) { return Wrap(kTypeSequence, element); }
+  uint32_t Compact(uint32_t of) { return Wrap(kTypeCompact, of); }
   uint32_t Array(uint32_t len, uint32_t element) {
     ScaleWriter w = TypeHead({}, {});
-    w.U8(kArray);
+    w.U8(kTypeArray);
     w.U32(len);
     w.Compact(element);
     return Add(std::move(w));
   }
   uint32_t Tuple(std::span<const uint32_t> members) {
     ScaleWriter w = TypeHead({}, {});
-    w.U8(kTuple);
+    w.U8(kTypeTuple);
     w.Compact(members.size());
     for (uint32_t m : members) w.Compact(m);
     return Add(std::move(w));
@@ -169,7 +161,7 @@ class TypeRegistry {
   uint32_t Composite(const Path& path, std::span<const Param> params,
                      std::span<const Field> fields) {
     ScaleWriter w = TypeHead(path, params);
-    w.U8(kComposite);
+    w.U8(kTypeComposite);
     WriteFields(&w, fields);
     return Add(std::move(w));
   }
@@ -177,7 +169,7 @@ class TypeRegistry {
   uint32_t Enum(const Path& path, std::span<const Param> params, std::span<const Variant> variants,
                 std::optional<uint32_t> at = std::nullopt) {
     ScaleWriter w = TypeHead(path, params);
-    w.U8(kVariant);
+    w.U8(kTypeVariant);
     w.Compact(variants.size());
     for (const Variant& v : variants) {
       w.Bytes(v.name);
@@ -208,7 +200,7 @@ class TypeRegistry {
   }
 
  private:
-  uint32_t Wrap(TypeDefKind kind, uint32_t inner) {
+  uint32_t Wrap(ScaleTypeDef kind, uint32_t inner) {
     ScaleWriter w = TypeHead({}, {});
     w.U8(kind);
     w.Compact(inner);

@@ -14,19 +14,8 @@ constexpr size_t kMaxString = 1u << 16;   // Any name or doc line.
 constexpr uint8_t kMaxPrimitive = 15;     // bool, char, str, u8..u256, i8..i256.
 constexpr uint8_t kMaxHasher = 6;         // Blake2_128 .. Identity.
 
-enum TypeDefKind : uint8_t {
-  kComposite = 0,
-  kVariant = 1,
-  kSequence = 2,
-  kArray = 3,
-  kTuple = 4,
-  kPrimitive = 5,
-  kCompact = 6,
-  kBitSequence = 7,
-};
-
 struct TypeInfo {
-  uint8_t kind = kComposite;
+  uint8_t kind = kTypeComposite;
   uint32_t field_count = 0;            // Composite fields, tuple members.
   std::vector<MetadataCall> variants;  // Variant: name and index of each.
   uint32_t array_len = 0;
@@ -77,13 +66,13 @@ TypeInfo ReadType(ScaleReader* r) {
   }
   t.kind = r->U8();
   switch (t.kind) {
-    case kComposite: {
+    case kTypeComposite: {
       const uint64_t n = r->Count(kMaxItems);
       t.field_count = static_cast<uint32_t>(n);
       for (uint64_t i = 0; i < n && r->ok(); ++i) ReadField(r, &t);
       break;
     }
-    case kVariant: {
+    case kTypeVariant: {
       const uint64_t n = r->Count(256);
       for (uint64_t i = 0; i < n && r->ok(); ++i) {
         MetadataCall v;
@@ -96,26 +85,26 @@ TypeInfo ReadType(ScaleReader* r) {
       }
       break;
     }
-    case kSequence:
-    case kCompact:
+    case kTypeSequence:
+    case kTypeCompact:
       ReadTypeId(r, &t);
       break;
-    case kArray:
+    case kTypeArray:
       t.array_len = r->U32();
       ReadTypeId(r, &t);
       break;
-    case kTuple: {
+    case kTypeTuple: {
       const uint64_t n = r->Count(kMaxItems);
       t.field_count = static_cast<uint32_t>(n);
       for (uint64_t i = 0; i < n && r->ok(); ++i) ReadTypeId(r, &t);
       break;
     }
-    case kPrimitive: {
+    case kTypePrimitive: {
       const uint8_t p = r->U8();
       if (r->ok() && p > kMaxPrimitive) r->Fail("primitive type " + std::to_string(p));
       break;
     }
-    case kBitSequence:
+    case kTypeBitSequence:
       ReadTypeId(r, &t);
       ReadTypeId(r, &t);
       break;
@@ -132,8 +121,9 @@ bool IsEmpty(const std::map<uint32_t, TypeInfo>& types, uint32_t id, int depth =
   auto it = types.find(id);
   if (it == types.end() || depth > 32) return false;
   const TypeInfo& t = it->second;
-  if (t.kind == kArray) return t.array_len == 0 || IsEmpty(types, t.referenced.back(), depth + 1);
-  if (t.kind != kComposite && t.kind != kTuple) return false;
+  if (t.kind == kTypeArray)
+    return t.array_len == 0 || IsEmpty(types, t.referenced.back(), depth + 1);
+  if (t.kind != kTypeComposite && t.kind != kTypeTuple) return false;
   for (uint32_t member : t.referenced) {
     if (!IsEmpty(types, member, depth + 1)) return false;
   }
@@ -261,7 +251,7 @@ Result<RuntimeMetadata> DecodeMetadata(std::span<const uint8_t> bytes) {
   }
   for (const auto& [position, ty] : call_types) {
     const TypeInfo& t = types[ty];
-    if (t.kind != kVariant) {
+    if (t.kind != kTypeVariant) {
       return Status::InvalidArgument("metadata: pallet " + m.pallets[position].name +
                                      "'s call type " + std::to_string(ty) + " is not a variant");
     }

@@ -22,6 +22,19 @@ namespace ddc::chain {
 
 inline constexpr size_t kMaxMetadataBytes = 16u << 20;
 
+// scale-info's TypeDef discriminants, as the registry encodes them (decoder and encoder share
+// them).
+enum ScaleTypeDef : uint8_t {
+  kTypeComposite = 0,
+  kTypeVariant = 1,
+  kTypeSequence = 2,
+  kTypeArray = 3,
+  kTypeTuple = 4,
+  kTypePrimitive = 5,
+  kTypeCompact = 6,
+  kTypeBitSequence = 7,
+};
+
 struct MetadataCall {
   std::string name;  // "remark_with_event"
   uint8_t index = 0;

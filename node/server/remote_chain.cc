@@ -24,20 +24,12 @@ namespace {
 using Json = nlohmann::json;
 using chain::AsByteSpan;
 
-std::string Hex0x(std::span<const uint8_t> bytes) { return "0x" + Hex(bytes); }
-std::string Hex0x(std::string_view bytes) { return Hex0x(AsByteSpan(bytes)); }
+using rpc::Hex0x;
 
 Result<std::string> BytesOf(const Json& v, std::string_view what) {
-  if (v.is_string()) {
-    std::string_view text = v.get_ref<const std::string&>();
-    if (text.starts_with("0x")) text.remove_prefix(2);
-    std::string out(text.size() / 2, '\0');
-    if (text.size() % 2 == 0 &&
-        ParseHex(text, std::span(reinterpret_cast<uint8_t*>(out.data()), out.size()))) {
-      return out;
-    }
-  }
-  return Status::Corruption("chain rpc: " + std::string(what) + " is not hex");
+  std::optional<std::string> bytes = rpc::ParseHexString(v);
+  if (!bytes) return Status::Corruption("chain rpc: " + std::string(what) + " is not hex");
+  return std::move(*bytes);
 }
 
 Result<Hash32> HashOf(const Json& v, std::string_view what) {

@@ -14,6 +14,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -32,10 +33,7 @@ using Json = nlohmann::json;
 using test::ThreadServer;
 using namespace std::chrono_literals;
 
-::testing::AssertionResult Mentions(const Status& s, std::string_view what) {
-  if (s.message().find(what) != std::string::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << s.ToString() << " does not mention '" << what << "'";
-}
+using test::Mentions;
 
 std::string Url(std::string_view scheme, uint16_t port, std::string_view path = "/rpc") {
   return std::string(scheme) + "://127.0.0.1:" + std::to_string(port) + std::string(path);
@@ -135,12 +133,8 @@ TEST(RpcClientOpenTest, RefusesZeroLimits) {
 class RpcClientTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    chain::DevChainOptions o;
-    o.dir = dir_.Sub("chain");
-    o.genesis.time_ms = 1700000000000;
-    Result<std::unique_ptr<chain::Chain>> c = chain::OpenDevChain(o);
-    ASSERT_TRUE(c.ok()) << c.status().ToString();
-    chain_ = std::move(c).value();
+    chain_ = test::OpenTestDevChain(dir_.Sub("chain"));
+    ASSERT_NE(chain_, nullptr);
     ServerOptions so;
     so.port = 0;
     so.threads = 4;
@@ -494,6 +488,21 @@ Scripted Misbehave(const Json& request, int) {
   return Echo(request);
 }
 
+// Each (method, what the message must say) of `corrupt`, called on `client` of `url`, is
+// Corruption naming the method, the URL and what is wrong.
+void ExpectCorruption(RpcClient* client, const std::string& url,
+                      std::span<const std::pair<const char*, const char*>> corrupt) {
+  for (const auto& [method, why] : corrupt) {
+    SCOPED_TRACE(method);
+    Result<Json> r = client->Call(method, Json::array());
+    ASSERT_FALSE(r.ok());
+    EXPECT_TRUE(r.status().IsCorruption()) << r.status().ToString();
+    EXPECT_TRUE(Mentions(r.status(), method));
+    EXPECT_TRUE(Mentions(r.status(), url));
+    EXPECT_TRUE(Mentions(r.status(), why));
+  }
+}
+
 TEST(RpcTransportTest, AnswersThatAreNotJsonRpcAreCorruptionOverHttp) {
   ThreadServer server(ServeHttp(Misbehave));
   const std::string url = Url("http", server.port());
@@ -509,15 +518,7 @@ TEST(RpcTransportTest, AnswersThatAreNotJsonRpcAreCorruptionOverHttp) {
       {"bad_error", "malformed \"error\""},
       {"http_500", "HTTP 500"},
   };
-  for (const auto& [method, why] : corrupt) {
-    SCOPED_TRACE(method);
-    Result<Json> r = client->Call(method, Json::array());
-    ASSERT_FALSE(r.ok());
-    EXPECT_TRUE(r.status().IsCorruption()) << r.status().ToString();
-    EXPECT_TRUE(Mentions(r.status(), method));
-    EXPECT_TRUE(Mentions(r.status(), url));
-    EXPECT_TRUE(Mentions(r.status(), why));
-  }
+  ExpectCorruption(client.get(), url, corrupt);
   // Errors, tied to the request or not (id null), are Failed.
   Result<Json> r = client->Call("error", Json::array());
   ASSERT_FALSE(r.ok());
@@ -561,15 +562,7 @@ TEST(RpcTransportTest, AnswersThatAreNotJsonRpcAreCorruptionOverWebSocket) {
       {"both", "both \"result\" and \"error\""},
       {"bad_error", "malformed \"error\""},
   };
-  for (const auto& [method, why] : corrupt) {
-    SCOPED_TRACE(method);
-    Result<Json> r = client->Call(method, Json::array());
-    ASSERT_FALSE(r.ok());
-    EXPECT_TRUE(r.status().IsCorruption()) << r.status().ToString();
-    EXPECT_TRUE(Mentions(r.status(), method));
-    EXPECT_TRUE(Mentions(r.status(), url));
-    EXPECT_TRUE(Mentions(r.status(), why));
-  }
+  ExpectCorruption(client.get(), url, corrupt);
   Result<Json> r = client->Call("error", Json::array());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().message(), "error: nope (code 7)");

@@ -21,20 +21,13 @@ namespace {
 using Json = nlohmann::json;
 using test::ThreadServer;
 
-::testing::AssertionResult Mentions(const Status& s, std::string_view what) {
-  if (s.message().find(what) != std::string::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << s.ToString() << " does not mention '" << what << "'";
-}
+using test::Mentions;
 
 class RpcTlsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    chain::DevChainOptions o;
-    o.dir = dir_.Sub("chain");
-    o.genesis.time_ms = 1700000000000;
-    Result<std::unique_ptr<chain::Chain>> c = chain::OpenDevChain(o);
-    ASSERT_TRUE(c.ok()) << c.status().ToString();
-    chain_ = std::move(c).value();
+    chain_ = test::OpenTestDevChain(dir_.Sub("chain"));
+    ASSERT_NE(chain_, nullptr);
     Result<chain::ChainInfo> info = chain_->Info();
     ASSERT_TRUE(info.ok());
     genesis_ = "0x" + Hex(info->genesis_hash);

@@ -40,10 +40,7 @@ using tcp = test::tcp;
 // Far longer than any server limit in these tests: only keeps a broken test from hanging.
 constexpr auto kGuard = 10s;
 
-::testing::AssertionResult Mentions(const Status& s, std::string_view what) {
-  if (s.message().find(what) != std::string::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << s.ToString() << " does not mention '" << what << "'";
-}
+using test::Mentions;
 
 // A WebSocket client whose every operation runs to completion or to kGuard.
 class WsClient {
@@ -101,12 +98,8 @@ std::string RpcRequest(uint64_t id, std::string_view method, const Json& params 
 class WebSocketServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    chain::DevChainOptions o;
-    o.dir = dir_.Sub("chain");
-    o.genesis.time_ms = 1700000000000;
-    Result<std::unique_ptr<chain::Chain>> c = chain::OpenDevChain(o);
-    ASSERT_TRUE(c.ok()) << c.status().ToString();
-    chain_ = std::move(c).value();
+    chain_ = test::OpenTestDevChain(dir_.Sub("chain"));
+    ASSERT_NE(chain_, nullptr);
   }
   void TearDown() override {
     if (server_) server_->Stop(0ms);

@@ -51,6 +51,22 @@
 
 namespace ddc::node::test {
 
+// True when `s`'s message holds `what`; else a failure showing the status.
+inline ::testing::AssertionResult Mentions(const Status& s, std::string_view what) {
+  if (s.message().find(what) != std::string::npos) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << s.ToString() << " does not mention '" << what << "'";
+}
+
+// A dev chain in `dir` with a fixed genesis time, for the servers of these tests.
+inline std::unique_ptr<chain::Chain> OpenTestDevChain(const std::string& dir) {
+  chain::DevChainOptions o;
+  o.dir = dir;
+  o.genesis.time_ms = 1700000000000;
+  Result<std::unique_ptr<chain::Chain>> c = chain::OpenDevChain(o);
+  EXPECT_TRUE(c.ok()) << c.status().ToString();
+  return c.ok() ? std::move(c).value() : nullptr;
+}
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
