@@ -235,6 +235,8 @@ struct FaultFileSystem::Impl {
 
   uint64_t operations = 0;
   uint64_t failures = 0;
+  uint64_t writeback_hints = 0;
+  uint64_t writeback_hint_bytes = 0;
   uint64_t fail_at = 0;  // The operation number that fails; 0 for none.
   bool fail_persistent = false;
   Status::Code fail_code = Status::Code::kIOError;
@@ -278,6 +280,13 @@ class FaultFile final : public File {
     impl_->RunSyncHook();
     std::lock_guard<std::mutex> lock(impl_->mu);
     return SyncLocked();
+  }
+
+  void StartWriteback(uint64_t offset, uint64_t length) override {
+    (void)offset;
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    ++impl_->writeback_hints;
+    impl_->writeback_hint_bytes += length;
   }
 
   Result<size_t> Read(uint64_t offset, std::span<uint8_t> buffer) override {
@@ -557,6 +566,16 @@ void FaultFileSystem::SetSyncHook(std::function<void()> hook) {
 uint64_t FaultFileSystem::operation_count() const {
   std::lock_guard<std::mutex> lock(impl_->mu);
   return impl_->operations;
+}
+
+uint64_t FaultFileSystem::writeback_hints() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->writeback_hints;
+}
+
+uint64_t FaultFileSystem::writeback_hint_bytes() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->writeback_hint_bytes;
 }
 
 uint64_t FaultFileSystem::injected_failures() const {

@@ -81,6 +81,10 @@ class FaultFileSystem final : public FileSystem {
   uint64_t operation_count() const;
   // Injected failures so far.
   uint64_t injected_failures() const;
+  // File::StartWriteback calls so far, and the bytes they named. A hint changes no file state
+  // here: only fdatasync makes data survive a simulated crash.
+  uint64_t writeback_hints() const;
+  uint64_t writeback_hint_bytes() const;
 
   // Test access to file bytes (current, i.e. including unsynced data).
   Result<std::vector<uint8_t>> ReadAll(const std::string& path) const;

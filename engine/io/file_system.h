@@ -51,6 +51,13 @@ class File {
   [[nodiscard]] virtual Status WriteAndSync(uint64_t offset, std::span<const uint8_t> data) = 0;
   // fdatasync.
   [[nodiscard]] virtual Status Sync() = 0;
+  // A hint: start writing [offset, offset + length) back to the device now, without waiting
+  // for it (sync_file_range SYNC_FILE_RANGE_WRITE), so that a later Sync has less left to do.
+  // Promises nothing about durability; a write-back error surfaces in the next Sync.
+  virtual void StartWriteback(uint64_t offset, uint64_t length) {
+    (void)offset;
+    (void)length;
+  }
   // Reads up to buffer.size() bytes at offset; fewer only at end of file.
   [[nodiscard]] virtual Result<size_t> Read(uint64_t offset, std::span<uint8_t> buffer) = 0;
   // Reads every op (each op gets its own status). Returns non-OK only when the batch as a

@@ -54,6 +54,7 @@ class PosixFile : public File {
   Status Write(uint64_t offset, std::span<const uint8_t> data) override;
   Status WriteAndSync(uint64_t offset, std::span<const uint8_t> data) override;
   Status Sync() override;
+  void StartWriteback(uint64_t offset, uint64_t length) override;
   Result<size_t> Read(uint64_t offset, std::span<uint8_t> buffer) override;
   // A loop of preads: one system call (or more, for short reads) per op.
   Status ReadBatch(std::span<ReadOp> ops) override;

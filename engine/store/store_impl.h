@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "ddc/store.h"
+#include "engine/base/parallel.h"
 #include "engine/base/striped_mutex.h"
 #include "engine/index/cid_index.h"
 #include "engine/index/snapshot.h"
@@ -172,7 +173,11 @@ class StoreImpl final : public Store {
  private:
   struct Writer {
     std::span<Prepared> blobs;
-    uint64_t bytes = 0;
+    // Non-null: blobs[i] is still being prepared until preparing->Await(preparing_base + i)
+    // returns; whoever commits the writer waits for each record in turn (see Submit).
+    ParallelPipeline* preparing = nullptr;
+    size_t preparing_base = 0;
+    uint64_t bytes = 0;  // Upper bound of the bytes the records take in the log.
     bool done = false;
     std::condition_variable cv;
   };
@@ -191,8 +196,12 @@ class StoreImpl final : public Store {
   // Writes (store_write.cc).
   void Prepare(std::span<const uint8_t> bytes, Codec codec, Prepared* out) const;
   // Queues prepared records for the group-commit writer and waits until they are committed
-  // (or failed); each Prepared's status says which.
-  void Submit(std::span<Prepared> prepared);
+  // (or failed); each Prepared's status says which. With `preparing`, the records are still
+  // being prepared by it (`sources` are their raw bytes, whose sizes bound the log bytes): the
+  // group commit takes each record as soon as it is ready, so that preparing later records
+  // overlaps writing earlier ones.
+  void Submit(std::span<Prepared> prepared, ParallelPipeline* preparing = nullptr,
+              std::span<const std::span<const uint8_t>> sources = {});
   // Verifies the signatures of prepared[begin, end) (store_event.cc).
   static void VerifyChunk(size_t begin, size_t end,
                           std::span<const std::span<const uint8_t>> events,
@@ -288,7 +297,9 @@ class StoreImpl final : public Store {
     std::vector<index::Location> more_;
     size_t n_ = 0;
   };
-  LocationList Candidates(const Cid& cid) const;
+  // `leader`: the caller is the group leader, the only thread that changes the index, so it
+  // reads it without taking index_mu_.
+  LocationList Candidates(const Cid& cid, bool leader = false) const;
   // Reads and verifies the record at `loc`; NotFound when its key is not `cid` (a tag
   // collision), else its value.
   enum class ReadMode : uint8_t {
@@ -313,7 +324,7 @@ class StoreImpl final : public Store {
     std::optional<index::Location> good;
     std::optional<index::Location> damaged;
   };
-  Result<Found> Find(const Cid& cid, ReadMode mode) const;
+  Result<Found> Find(const Cid& cid, ReadMode mode, bool leader = false) const;
   Status CheckOpen() const;
 
   // Constant after Open.
@@ -338,7 +349,8 @@ class StoreImpl final : public Store {
   uint64_t buffer_offset_ = 0;  // File offset of buffer_[0].
   uint32_t active_segment_ = 0;
   std::shared_ptr<io::File> active_file_;
-  uint64_t write_offset_ = 0;  // End of data written to the active segment.
+  uint64_t write_offset_ = 0;    // End of data written to the active segment.
+  uint64_t writeback_from_ = 0;  // Active segment bytes from here on got no write-back hint.
   uint64_t next_sequence_ = 1;
   uint32_t last_segment_ = 0;  // Location of the last record (for snapshots).
   uint32_t last_offset_ = 0;

@@ -28,14 +28,21 @@ io::File* StoreImpl::SegmentFilePointer(uint32_t id) const {
   return entries == nullptr ? nullptr : entries[id % kSegmentChunk].load(std::memory_order_acquire);
 }
 
-StoreImpl::LocationList StoreImpl::Candidates(const Cid& cid) const {
+StoreImpl::LocationList StoreImpl::Candidates(const Cid& cid, bool leader) const {
   LocationList out;
   const uint64_t tag = index::CidIndex::Tag(cid);
-  StripedSharedMutex::ReadLock lock(index_mu_);
-  index_.ForEachCandidate(tag, [&](const index::Location& loc) {
-    out.Add(loc);
-    return false;
-  });
+  auto collect = [&] {
+    index_.ForEachCandidate(tag, [&](const index::Location& loc) {
+      out.Add(loc);
+      return false;
+    });
+  };
+  if (leader) {
+    collect();
+  } else {
+    StripedSharedMutex::ReadLock lock(index_mu_);
+    collect();
+  }
   return out;
 }
 
@@ -119,9 +126,9 @@ Result<StoreImpl::KeyedRecord> StoreImpl::ReadRecordAt(const index::Location& lo
   return out;
 }
 
-Result<StoreImpl::Found> StoreImpl::Find(const Cid& cid, ReadMode mode) const {
+Result<StoreImpl::Found> StoreImpl::Find(const Cid& cid, ReadMode mode, bool leader) const {
   Found found;
-  const LocationList candidates = Candidates(cid);
+  const LocationList candidates = Candidates(cid, leader);
   for (size_t i = 0; i < candidates.size(); ++i) {
     auto r = ReadRecord(cid, candidates[i], mode);
     if (r.ok()) {

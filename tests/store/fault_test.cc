@@ -285,6 +285,78 @@ TEST(FaultTest, DuplicateInsideAFailedGroupIsNotAcknowledged) {
   }
 }
 
+// A large batch is hashed by several threads while the group commit already writes its first
+// records (in several writes). A write failing part-way must fail every record of the group,
+// those still being hashed included, acknowledge nothing that is not stored, and leave a store
+// that reopens whole.
+TEST(FaultTest, AWriteFailingInsideALargeBatchFailsTheWholeGroup) {
+  std::mt19937_64 rng(5);
+  std::vector<std::string> batch;
+  for (int i = 0; i < 3000; ++i) batch.push_back(test::RandomString(rng, 1024));
+  batch.push_back(batch[10]);  // A duplicate inside the failing group.
+  for (uint64_t nth : {1u, 2u, 5u, 12u}) {
+    SCOPED_TRACE("failing operation " + std::to_string(nth));
+    io::FaultFileSystem fs;
+    const Options options = test::FaultOptions(&fs);
+    std::unique_ptr<Store> store;
+    DDC_ASSERT_OPEN(store, options);
+    auto before = store->PutBlob(std::string_view("stored before"));
+    ASSERT_TRUE(before.ok());
+    fs.FailNthOperation(nth, Status::Code::kIOError);
+    auto results = store->PutBlobs(test::Spans(batch));
+    fs.ClearFaults();
+    ASSERT_EQ(results.size(), batch.size());
+    for (size_t i = 0; i < batch.size(); ++i) {
+      ASSERT_FALSE(results[i].ok()) << "record " << i << " of a failed group was acknowledged";
+    }
+    EXPECT_GE(fs.injected_failures(), 1u);
+    // The store refuses writes until reopened; after a crash and a reopen it is consistent.
+    EXPECT_FALSE(store->PutBlob(std::string_view("after the failure")).ok());
+    test::CrashStore(&fs, &store, CrashMode::kKeepAll, 3);
+    DDC_ASSERT_OPEN(store, options);
+    auto got = store->Get(*before);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_EQ(*got, "stored before");
+    ASSERT_OK(store->Close());
+    auto report = Store::Verify(options);
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+    DDC_ASSERT_OPEN(store, options);
+    auto again = store->PutBlobs(test::Spans(batch));
+    for (size_t i = 0; i < batch.size(); ++i) ASSERT_TRUE(again[i].ok()) << i;
+    EXPECT_EQ(store->Stats().records, 3001u);
+  }
+}
+
+// Written bytes are handed to the device as they accumulate (File::StartWriteback), not all at
+// the next fdatasync: in an unsynced store after every 256 KiB or so, and inside a large
+// synced group before its fdatasync. The hints cover what was written, not more.
+TEST(FaultTest, WrittenBytesAreHandedToTheDeviceAsTheyAccumulate) {
+  std::mt19937_64 rng(8);
+  std::vector<std::string> batch;
+  for (int i = 0; i < 1500; ++i) batch.push_back(test::RandomString(rng, 1024));
+  for (Durability durability : {Durability::kNone, Durability::kSyncEveryGroup}) {
+    SCOPED_TRACE(static_cast<int>(durability));
+    io::FaultFileSystem fs;
+    Options options = test::FaultOptions(&fs);
+    options.durability = durability;
+    std::unique_ptr<Store> store;
+    DDC_ASSERT_OPEN(store, options);
+    // Unsynced: 15 groups of 100 KiB. Synced: one group of 1.5 MiB.
+    const size_t per_call = durability == Durability::kNone ? 100 : batch.size();
+    const auto spans = test::Spans(batch);
+    for (size_t i = 0; i < spans.size(); i += per_call) {
+      auto results = store->PutBlobs(std::span(spans).subspan(i, per_call));
+      for (const auto& r : results) ASSERT_TRUE(r.ok()) << r.status().ToString();
+    }
+    const StoreStats stats = store->Stats();
+    EXPECT_EQ(stats.group_commits, batch.size() / per_call);
+    EXPECT_GE(fs.writeback_hints(), 4u);
+    EXPECT_GT(fs.writeback_hint_bytes(), 1024u * 1024u);
+    EXPECT_LE(fs.writeback_hint_bytes(), stats.log_bytes);
+    ASSERT_OK(store->Close());
+  }
+}
+
 // kSyncInterval: the background sync fails, so the store stops accepting writes, yet nothing a
 // caller did returned an error so far. Close() promises to sync; it must not return OK for
 // data it never synced.

@@ -272,6 +272,64 @@ TEST_P(StoreTest, DuplicatesInsideOnePutBlobsCallAreStoredOnce) {
   EXPECT_EQ(walked[2].value, "");
 }
 
+// A batch large enough to be hashed on several threads while its first records are written,
+// and larger than one group commit (kMaxGroupRecords): duplicates inside it (also across the
+// boundary of two groups) and of earlier puts are stored once, in batch order.
+TEST_P(StoreTest, LargeBatchesAreStoredInOrderWithDuplicatesOnce) {
+  std::unique_ptr<Store> store;
+  DDC_ASSERT_OPEN(store, BaseOptions());
+  std::mt19937_64 rng(11);
+  std::vector<std::string> earlier;
+  for (int i = 0; i < 20; ++i) earlier.push_back(test::RandomString(rng, 1024));
+  for (const auto& b : earlier) ASSERT_TRUE(store->PutBlob(std::string_view(b)).ok());
+
+  const size_t n = kMaxGroupRecords + 1000;
+  std::vector<std::string> batch;
+  std::vector<bool> fresh;  // Whether batch[i] is its first copy anywhere.
+  std::set<std::string> seen(earlier.begin(), earlier.end());
+  for (size_t i = 0; i < n; ++i) {
+    std::string b;
+    if (i % 101 == 7) {
+      b = earlier[i % earlier.size()];
+    } else if (i % 53 == 5 && i > 100) {
+      b = batch[i - 1 - rng() % 100];
+    } else if (i == kMaxGroupRecords) {
+      b = batch[kMaxGroupRecords - 1];  // Across the two groups.
+    } else {
+      b = i % 3 == 0 ? test::CompressibleBytes(rng, 700 + rng() % 900)
+                     : test::RandomString(rng, 1 + rng() % 2048);
+    }
+    fresh.push_back(seen.insert(b).second);
+    batch.push_back(std::move(b));
+  }
+  const StoreStats before = store->Stats();
+  auto results = store->PutBlobs(test::Spans(batch));
+  ASSERT_EQ(results.size(), n);
+  std::vector<std::string> stored_order;
+  for (size_t i = 0; i < n; ++i) {
+    ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].status().ToString();
+    ASSERT_EQ(*results[i], RawCid(batch[i])) << i;
+    if (fresh[i]) stored_order.push_back(batch[i]);
+  }
+  const StoreStats after = store->Stats();
+  EXPECT_EQ(after.records - before.records, stored_order.size());
+  EXPECT_EQ(after.dedup_hits - before.dedup_hits, n - stored_order.size());
+  EXPECT_GE(after.group_commits - before.group_commits, 2u);
+  ASSERT_OK(store->Close());
+
+  DDC_ASSERT_OPEN(store, BaseOptions());
+  const auto walked = test::WalkStore(store.get());
+  ASSERT_EQ(walked.size(), earlier.size() + stored_order.size());
+  for (size_t i = 0; i < stored_order.size(); ++i) {
+    ASSERT_EQ(walked[earlier.size() + i].value, stored_order[i]) << "record " << i;
+  }
+  for (size_t i = 0; i < n; i += 97) {
+    auto got = store->Get(*results[i]);
+    ASSERT_TRUE(got.ok()) << i << ": " << got.status().ToString();
+    EXPECT_EQ(*got, batch[i]) << i;
+  }
+}
+
 TEST_P(StoreTest, AbsentCidIsNotFound) {
   std::unique_ptr<Store> store;
   DDC_ASSERT_OPEN(store, BaseOptions());
