@@ -3,7 +3,10 @@
 // its identity: an accepted input is the one canonical encoding of its event, so EncodeEvent
 // gives back exactly the input; every rejection is InvalidArgument starting "event: ". It also
 // runs VerifyEventSignature on accepted events (which must not crash; a random input almost
-// never verifies, and one that does must stay decodable through DecodeAndVerifyEvent).
+// never verifies, and one that does must stay decodable through DecodeAndVerifyEvent). The
+// append path's shortcuts must agree with the plain functions: DecodeEventWithLayout decodes
+// the same event, and the unsigned CID and signature check cut with its layout equal those
+// computed by walking the encoding and from the event.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -13,6 +16,7 @@
 #include <string>
 
 #include "ddc/event.h"
+#include "engine/event/unsigned_cid.h"
 
 namespace {
 
@@ -44,6 +48,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (event->batch) {
     (void)ddc::VerifyBatchPath(*event);
   }
-  (void)ddc::UnsignedEventCid(*event);
+  const ddc::Result<ddc::Cid> unsigned_cid = ddc::UnsignedEventCid(*event);
+  ddc::event_internal::EventLayout layout;
+  const ddc::Result<ddc::Event> again = ddc::event_internal::DecodeEventWithLayout(input, &layout);
+  if (!again.ok() || !(*again == *event)) Fail("DecodeEventWithLayout disagrees", size);
+  const ddc::Result<ddc::Cid> walked = ddc::event_internal::UnsignedCidOfEncoding(input);
+  const ddc::Cid cut = ddc::event_internal::UnsignedCidOfEncoding(input, layout);
+  if (!unsigned_cid.ok() || !walked.ok() || !(*walked == *unsigned_cid) ||
+      !(cut == *unsigned_cid)) {
+    Fail("unsigned CIDs disagree", size);
+  }
+  if (!event->batch &&
+      ddc::event_internal::VerifySingleSignatureOfEncoding(input, *event, layout).ok() !=
+          verified.ok()) {
+    Fail("the layout's signature check disagrees", size);
+  }
   return 0;
 }

@@ -14,6 +14,7 @@
 #include "engine/base/macros.h"
 #include "engine/event/cbor.h"
 #include "engine/event/event_internal.h"
+#include "engine/event/unsigned_cid.h"
 
 namespace ddc {
 namespace {
@@ -50,7 +51,8 @@ std::string WithArticle(Kind kind) {
 
 class Decoder {
  public:
-  explicit Decoder(std::span<const uint8_t> bytes) : reader_(bytes) {}
+  explicit Decoder(std::span<const uint8_t> bytes, event_internal::EventLayout* layout = nullptr)
+      : reader_(bytes), layout_(layout) {}
 
   Result<Event> Run();
 
@@ -64,7 +66,15 @@ class Decoder {
   Status ReadScope(size_t index, Scope* out);
   Status ReadBatch(BatchProof* out);
 
+  // Notes the pair whose key starts at `begin` and whose value the reader just passed.
+  void Cut(size_t begin) {
+    if (layout_ == nullptr) return;
+    layout_->cut[layout_->cuts++] = {static_cast<uint32_t>(begin),
+                                     static_cast<uint32_t>(reader_.offset())};
+  }
+
   cbor::Reader reader_;
+  event_internal::EventLayout* layout_;  // Null: not wanted.
 };
 
 Result<Item> Decoder::Next() {
@@ -254,6 +264,12 @@ Result<Event> Decoder::Run() {
   DDC_ASSIGN_OR_RETURN(const Item top, Next());
   if (top.kind != Kind::kMap) return Fail(0, "event is " + WithArticle(top.kind) + ", want a map");
   Event event;
+  if (layout_ != nullptr) {
+    *layout_ = event_internal::EventLayout{};
+    // A map of more than 23 pairs would have a longer head; such a map fails below anyway
+    // (unknown or repeated keys), before the layout is used.
+    layout_->pairs = static_cast<uint8_t>(std::min<uint64_t>(top.value, 23));
+  }
   // The reader guarantees canonical order and no duplicates, so each key is seen at most once.
   enum : uint32_t {
     kV = 1,
@@ -286,6 +302,7 @@ Result<Event> Decoder::Run() {
       seen |= kTs;
     } else if (k == "sig") {
       DDC_RETURN_IF_ERROR(ReadFixed("sig", event.signature));
+      Cut(key.offset);
       seen |= kSig;
     } else if (k == "prev") {
       DDC_RETURN_IF_ERROR(ReadPrev(&event));
@@ -297,6 +314,7 @@ Result<Event> Decoder::Run() {
       seen |= kUser;
     } else if (k == "batch") {
       DDC_RETURN_IF_ERROR(ReadBatch(&event.batch.emplace()));
+      Cut(key.offset);
     } else if (k == "bucket") {
       DDC_ASSIGN_OR_RETURN(const Item v, NextOf(Kind::kUint, "bucket"));
       event.bucket = v.value;
@@ -327,14 +345,28 @@ Result<Event> Decoder::Run() {
 
 }  // namespace
 
-Result<Event> DecodeEvent(std::span<const uint8_t> bytes) {
+namespace {
+
+Result<Event> Decode(std::span<const uint8_t> bytes, event_internal::EventLayout* layout) {
   if (bytes.size() > kMaxEventBytes) {
     return Status::InvalidArgument("event: " + std::to_string(bytes.size()) +
                                    " bytes, more than the " + std::to_string(kMaxEventBytes) +
                                    " an event may have");
   }
-  Decoder decoder(bytes);
+  Decoder decoder(bytes, layout);
   return decoder.Run();
 }
+
+}  // namespace
+
+Result<Event> DecodeEvent(std::span<const uint8_t> bytes) { return Decode(bytes, nullptr); }
+
+namespace event_internal {
+
+Result<Event> DecodeEventWithLayout(std::span<const uint8_t> bytes, EventLayout* layout) {
+  return Decode(bytes, layout);
+}
+
+}  // namespace event_internal
 
 }  // namespace ddc

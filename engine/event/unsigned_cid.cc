@@ -53,10 +53,19 @@ Result<UnsignedPieces> CutUnsigned(std::span<const uint8_t> encoded) {
   return out;
 }
 
-}  // namespace
+UnsignedPieces PiecesOf(std::span<const uint8_t> encoded, const EventLayout& layout) {
+  UnsignedPieces out;
+  size_t at = 1;
+  for (size_t i = 0; i < layout.cuts; ++i) {
+    out.pieces[out.count++] = encoded.subspan(at, layout.cut[i][0] - at);
+    at = layout.cut[i][1];
+  }
+  out.pieces[out.count++] = encoded.subspan(at);
+  out.head = static_cast<uint8_t>(0xa0 | (layout.pairs - layout.cuts));
+  return out;
+}
 
-Result<Cid> UnsignedCidOfEncoding(std::span<const uint8_t> encoded) {
-  DDC_ASSIGN_OR_RETURN(UnsignedPieces u, CutUnsigned(encoded));
+Cid HashUnsigned(const UnsignedPieces& u) {
   timeline::EnsureSodiumInitialized();
   crypto_generichash_state state;
   crypto_generichash_init(&state, nullptr, 0, Cid::kDigestBytes);
@@ -69,9 +78,7 @@ Result<Cid> UnsignedCidOfEncoding(std::span<const uint8_t> encoded) {
   return Cid(Codec::kDagCbor, digest);
 }
 
-Status VerifySingleSignatureOfEncoding(std::span<const uint8_t> encoded, const Event& event) {
-  if (event.batch) return VerifyEventSignature(event);
-  DDC_ASSIGN_OR_RETURN(UnsignedPieces u, CutUnsigned(encoded));
+Status VerifySingle(const UnsignedPieces& u, const Event& event) {
   // Thread-local so that the append path allocates nothing per event once warm.
   thread_local std::string message;
   message.assign(kEventDomain);
@@ -87,6 +94,29 @@ Status VerifySingleSignatureOfEncoding(std::span<const uint8_t> encoded, const E
   if (message.capacity() > (64u << 10)) std::string().swap(message);
   // The slow path words a failure exactly as VerifyEventSignature does.
   return ok ? Status::OK() : VerifyEventSignature(event);
+}
+
+}  // namespace
+
+Result<Cid> UnsignedCidOfEncoding(std::span<const uint8_t> encoded) {
+  DDC_ASSIGN_OR_RETURN(UnsignedPieces u, CutUnsigned(encoded));
+  return HashUnsigned(u);
+}
+
+Cid UnsignedCidOfEncoding(std::span<const uint8_t> encoded, const EventLayout& layout) {
+  return HashUnsigned(PiecesOf(encoded, layout));
+}
+
+Status VerifySingleSignatureOfEncoding(std::span<const uint8_t> encoded, const Event& event) {
+  if (event.batch) return VerifyEventSignature(event);
+  DDC_ASSIGN_OR_RETURN(UnsignedPieces u, CutUnsigned(encoded));
+  return VerifySingle(u, event);
+}
+
+Status VerifySingleSignatureOfEncoding(std::span<const uint8_t> encoded, const Event& event,
+                                       const EventLayout& layout) {
+  if (event.batch) return VerifyEventSignature(event);
+  return VerifySingle(PiecesOf(encoded, layout), event);
 }
 
 }  // namespace ddc::event_internal

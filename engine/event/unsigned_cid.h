@@ -3,6 +3,7 @@
 #ifndef DDC_ENGINE_EVENT_UNSIGNED_CID_H_
 #define DDC_ENGINE_EVENT_UNSIGNED_CID_H_
 
+#include <array>
 #include <cstdint>
 #include <span>
 
@@ -12,15 +13,30 @@
 
 namespace ddc::event_internal {
 
+// Where the `sig` and `batch` pairs sit in an event's encoding, as DecodeEventWithLayout found
+// them while decoding: with it the unsigned form is cut without walking the encoding again.
+struct EventLayout {
+  uint8_t pairs = 0;  // Pairs of the top-level map (at most 10, so its head is one byte).
+  uint8_t cuts = 0;   // Pairs to leave out: `sig`, and `batch` when present.
+  std::array<std::array<uint32_t, 2>, 2> cut{};  // [begin, end) of each, in encoding order.
+};
+
+// DecodeEvent, also filling `layout`.
+Result<Event> DecodeEventWithLayout(std::span<const uint8_t> bytes, EventLayout* layout);
+
 // UnsignedEventCid of the event `encoded` holds. Because the encoding is canonical, the
 // unsigned encoding is the same bytes with the `sig` and `batch` pairs left out and the map's
 // pair count lowered; this hashes exactly those bytes. REQUIRES: DecodeEvent(encoded) succeeded
 // (anything else may give a meaningless CID or an InvalidArgument).
 Result<Cid> UnsignedCidOfEncoding(std::span<const uint8_t> encoded);
+// The same from the layout DecodeEventWithLayout(encoded) gave, without parsing.
+Cid UnsignedCidOfEncoding(std::span<const uint8_t> encoded, const EventLayout& layout);
 
 // VerifyEventSignature for a single-signed event (no batch field), over signing bytes cut from
 // `encoded` instead of re-encoded from `event`. REQUIRES: event == DecodeEvent(encoded).
 Status VerifySingleSignatureOfEncoding(std::span<const uint8_t> encoded, const Event& event);
+Status VerifySingleSignatureOfEncoding(std::span<const uint8_t> encoded, const Event& event,
+                                       const EventLayout& layout);
 
 }  // namespace ddc::event_internal
 

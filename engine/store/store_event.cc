@@ -69,6 +69,7 @@ std::vector<Result<AppendResult>> StoreImpl::AppendBatch(
   std::vector<Prepared> prepared(n);
   std::vector<AppendResult> placed(n);
   std::vector<timeline::Hash> batch_leaves(n);  // Leaf hash of each batch-signed event.
+  std::vector<event_internal::EventLayout> layouts(n);
   // 1. Decode and prepare everything (several cores); no signature work yet.
   ParallelFor(n, 16, [&](size_t begin, size_t end) {
     for (size_t i = begin; i < end; ++i) {
@@ -79,19 +80,15 @@ std::vector<Result<AppendResult>> StoreImpl::AppendBatch(
                                            std::to_string(kMaxEventBytes) + ")");
         continue;
       }
-      auto e = DecodeEvent(events[i]);
+      auto e = event_internal::DecodeEventWithLayout(events[i], &layouts[i]);
       if (!e.ok()) {
         p.status = e.status();
         continue;
       }
       decoded[i] = std::move(*e);
       if (decoded[i].batch) {
-        auto leaf = event_internal::UnsignedCidOfEncoding(events[i]);
-        if (!leaf.ok()) {
-          p.status = leaf.status();
-          continue;
-        }
-        batch_leaves[i] = timeline::LeafHash(leaf->ToBytes());
+        const Cid leaf = event_internal::UnsignedCidOfEncoding(events[i], layouts[i]);
+        batch_leaves[i] = timeline::LeafHash(leaf.ToBytes());
       }
       Prepare(events[i], Codec::kDagCbor, &p);
       p.type = log::RecordType::kEvent;
@@ -113,7 +110,7 @@ std::vector<Result<AppendResult>> StoreImpl::AppendBatch(
   for (size_t begin = 0; begin < n;) {
     size_t end = std::min(n, begin + kAppendChunkEvents);
     while (end < n && same_batch(end - 1, end)) ++end;
-    VerifyChunk(begin, end, events, decoded, batch_leaves, prepared);
+    VerifyChunk(begin, end, events, decoded, layouts, batch_leaves, prepared);
     if (committing.valid()) committing.get();
     std::span<Prepared> chunk = std::span(prepared).subspan(begin, end - begin);
     if (end == n) {
@@ -137,12 +134,14 @@ std::vector<Result<AppendResult>> StoreImpl::AppendBatch(
 void StoreImpl::VerifyChunk(size_t begin, size_t end,
                             std::span<const std::span<const uint8_t>> events,
                             const std::vector<Event>& decoded,
+                            const std::vector<event_internal::EventLayout>& layouts,
                             const std::vector<timeline::Hash>& leaves,
                             std::vector<Prepared>& prepared) {
   ParallelFor(end - begin, 1, [&](size_t b, size_t e) {
     for (size_t i = begin + b; i < begin + e; ++i) {
       if (prepared[i].status.ok() && !decoded[i].batch) {
-        prepared[i].status = event_internal::VerifySingleSignatureOfEncoding(events[i], decoded[i]);
+        prepared[i].status =
+            event_internal::VerifySingleSignatureOfEncoding(events[i], decoded[i], layouts[i]);
       }
     }
   });

@@ -40,6 +40,7 @@
 #include "ddc/store.h"
 #include "engine/base/parallel.h"
 #include "engine/base/striped_mutex.h"
+#include "engine/event/unsigned_cid.h"
 #include "engine/index/cid_index.h"
 #include "engine/index/snapshot.h"
 #include "engine/io/file_system.h"
@@ -206,6 +207,7 @@ class StoreImpl final : public Store {
   static void VerifyChunk(size_t begin, size_t end,
                           std::span<const std::span<const uint8_t>> events,
                           const std::vector<Event>& decoded,
+                          const std::vector<event_internal::EventLayout>& layouts,
                           const std::vector<timeline::Hash>& leaves,
                           std::vector<Prepared>& prepared);
   // Checks the batch-signed events `members` (indexes into the vectors) of one batch: paths

@@ -1,6 +1,7 @@
 // Proves that the append path's shortcut to an event's unsigned CID (from its encoding, without
 // re-encoding: engine/event/unsigned_cid.h) equals UnsignedEventCid for random events, single-
 // and batch-signed, and that it differs from the event's own CID (the signature is left out).
+// The same holds when the cut comes from the layout DecodeEventWithLayout recorded.
 #include "engine/event/unsigned_cid.h"
 
 #include <gtest/gtest.h>
@@ -36,6 +37,13 @@ TEST(UnsignedCidTest, FromTheEncodingEqualsFromTheEvent) {
       ASSERT_TRUE(slow.ok());
       EXPECT_EQ(*fast, *slow) << "round " << round;
       EXPECT_NE(*fast, EventCid(AsBytes(bytes)));
+      event_internal::EventLayout layout;
+      auto decoded = event_internal::DecodeEventWithLayout(AsBytes(bytes), &layout);
+      ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+      EXPECT_EQ(*decoded, e);
+      EXPECT_EQ(layout.cuts, e.batch ? 2 : 1);
+      EXPECT_EQ(event_internal::UnsignedCidOfEncoding(AsBytes(bytes), layout), *slow)
+          << "round " << round;
     }
   }
 }
@@ -50,6 +58,9 @@ TEST(UnsignedCidTest, SingleSignatureFromTheEncodingAgreesWithVerifyEventSignatu
     ASSERT_OK(SignEvent(&e, key));
     const std::string bytes = *EncodeEvent(e);
     EXPECT_OK(event_internal::VerifySingleSignatureOfEncoding(AsBytes(bytes), e));
+    event_internal::EventLayout layout;
+    ASSERT_TRUE(event_internal::DecodeEventWithLayout(AsBytes(bytes), &layout).ok());
+    EXPECT_OK(event_internal::VerifySingleSignatureOfEncoding(AsBytes(bytes), e, layout));
     // A signature over anything else fails, with VerifyEventSignature's words.
     Event forged = e;
     forged.signature[rng() % forged.signature.size()] ^= 1;
@@ -58,12 +69,20 @@ TEST(UnsignedCidTest, SingleSignatureFromTheEncodingAgreesWithVerifyEventSignatu
         event_internal::VerifySingleSignatureOfEncoding(AsBytes(forged_bytes), forged);
     EXPECT_FALSE(fast.ok());
     EXPECT_EQ(fast.ToString(), VerifyEventSignature(forged).ToString());
+    ASSERT_TRUE(event_internal::DecodeEventWithLayout(AsBytes(forged_bytes), &layout).ok());
+    EXPECT_EQ(event_internal::VerifySingleSignatureOfEncoding(AsBytes(forged_bytes), forged, layout)
+                  .ToString(),
+              fast.ToString());
     // So does the right signature over a changed event.
     Event changed = e;
     changed.timestamp_ms ^= 1;
     const std::string changed_bytes = *EncodeEvent(changed);
     EXPECT_FALSE(
         event_internal::VerifySingleSignatureOfEncoding(AsBytes(changed_bytes), changed).ok());
+    ASSERT_TRUE(event_internal::DecodeEventWithLayout(AsBytes(changed_bytes), &layout).ok());
+    EXPECT_FALSE(
+        event_internal::VerifySingleSignatureOfEncoding(AsBytes(changed_bytes), changed, layout)
+            .ok());
   }
 }
 
