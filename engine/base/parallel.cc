@@ -120,16 +120,20 @@ Pool& ThePool() {
   return *pool;
 }
 
+// Runs a job of n items whole on the caller when there is no pool or fewer items than two
+// chunks of *min_chunk (raised to at least 1); true when it did.
+bool RanInline(size_t n, size_t* min_chunk, const std::function<void(size_t, size_t)>& fn) {
+  *min_chunk = std::max<size_t>(1, *min_chunk);
+  if (n != 0 && ThePool().workers() != 0 && n >= 2 * *min_chunk) return false;
+  if (n != 0) fn(0, n);
+  return true;
+}
+
 }  // namespace
 
 void ParallelFor(size_t n, size_t min_chunk, const std::function<void(size_t, size_t)>& fn) {
-  if (n == 0) return;
-  min_chunk = std::max<size_t>(1, min_chunk);
+  if (RanInline(n, &min_chunk, fn)) return;
   Pool& pool = ThePool();
-  if (pool.workers() == 0 || n < 2 * min_chunk) {
-    fn(0, n);
-    return;
-  }
   // About four chunks per thread balances uneven items without much claiming traffic.
   const size_t chunk = std::max(min_chunk, n / ((pool.workers() + 1) * 4) + 1);
   auto job = std::make_shared<ParallelJob>(&fn, n, chunk);
@@ -141,15 +145,9 @@ void ParallelFor(size_t n, size_t min_chunk, const std::function<void(size_t, si
 ParallelPipeline::ParallelPipeline(size_t n, size_t min_chunk,
                                    std::function<void(size_t, size_t)> fn)
     : fn_(std::move(fn)), n_(n) {
-  if (n == 0) return;
-  min_chunk = std::max<size_t>(1, min_chunk);
-  Pool& pool = ThePool();
-  if (pool.workers() == 0 || n < 2 * min_chunk) {
-    fn_(0, n);
-    return;
-  }
+  if (RanInline(n, &min_chunk, fn_)) return;
   job_ = std::make_shared<ParallelJob>(&fn_, n, min_chunk);
-  pool.Offer(job_);
+  ThePool().Offer(job_);
 }
 
 ParallelPipeline::~ParallelPipeline() { AwaitAll(); }

@@ -4,11 +4,10 @@
 // blobs on the calling thread and the process's worker pool (ParallelPipeline), then queues a
 // Writer. The writer at the front of the queue becomes the leader: it takes the queued writers
 // (up to group_commit_bytes), drops the mutex, and encodes their records into the buffer
-// allocated at open, each as soon as it is prepared. It writes them out (every 256 KiB in a
-// large group, then once more with the fdatasync of Durability::kSyncEveryGroup), inserts them
-// into the index and wakes the group. Only the leader touches the "leader state" below, and it
-// alone changes the index, so no lock guards that state during I/O and its own index lookups
-// take no lock.
+// allocated at open, each as soon as it is prepared. It writes them with one write (plus one
+// fdatasync in Durability::kSyncEveryGroup), inserts them into the index and wakes the group.
+// Only the leader touches the "leader state" below, and it alone changes the index, so no lock
+// guards that state during I/O and its own index lookups take no lock.
 //
 // After a failed write or sync the store stops accepting writes (Status::Failed naming the
 // first error): what reached the file is unknown, and reopening recovers a consistent log.

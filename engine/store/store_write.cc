@@ -15,11 +15,11 @@ namespace {
 constexpr uint64_t kCidKeyBytes = Cid::kBinaryBytes;
 static_assert(kCidKeyBytes <= log::kMaxKeyBytes);
 
-// Written bytes are handed to the device in steps of this size (File::StartWriteback) rather
-// than all at the next fdatasync: a synced group writes its first records while later ones
-// are still being hashed, and an unsynced store's segment roll (which syncs the whole segment)
-// finds little left to write. ddc-bench put_nosync lost about a quarter of its time to those
-// roll syncs before.
+// Unsynced writes are handed to the device in steps of this size (File::StartWriteback) rather
+// than all at the next fdatasync, so that a segment roll (which syncs the whole segment) finds
+// little left to write: ddc-bench put_nosync lost about a quarter of its time to those roll
+// syncs before. (Writing a large synced group out in such steps before its fdatasync was
+// tried too and measured no faster on a virtio disk.)
 constexpr uint64_t kWritebackBytes = 256u << 10;
 
 // How far ahead of the record at hand the leader starts loading index slots: enough misses in
@@ -302,11 +302,6 @@ Status StoreImpl::BufferRecord(const Prepared& p, const std::optional<index::Loc
   const uint64_t tag = index::CidIndex::Tag(p.cid);
   pending_.push_back(PendingInsert{tag, *location, replaces});
   GroupAdd(p.cid, tag);
-  if (buffer_used_ >= kWritebackBytes && options_.durability == Durability::kSyncEveryGroup) {
-    // Start the device on this part of a large group now; the group's fdatasync waits for it.
-    DDC_RETURN_IF_ERROR(FlushBuffer(/*sync=*/false));
-    group_wrote_ = true;
-  }
   last_segment_ = active_segment_;
   last_offset_ = static_cast<uint32_t>(offset);
   logical_bytes_.fetch_add(p.raw_length, std::memory_order_relaxed);

@@ -132,7 +132,7 @@ class Store {
 
   // Stores several blobs in one group commit; results in input order. All-or-nothing is not
   // promised across blobs: each result says what happened to its blob. A large batch is
-  // hashed on several cores while its first records are already being written.
+  // hashed on several cores while its first records are already being encoded.
   virtual std::vector<Result<Cid>> PutBlobs(std::span<const std::span<const uint8_t>> blobs) = 0;
 
   // The bytes stored under `cid`, checksum-verified. NotFound when absent.
