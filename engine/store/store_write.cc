@@ -1,9 +1,11 @@
 // The write path: preparation on the caller's thread, group commit by a leader, segment
 // rollover, syncing and index snapshots.
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstring>
 
+#include "engine/base/hash.h"
 #include "engine/base/macros.h"
 #include "engine/base/parallel.h"
 #include "engine/log/segment.h"
@@ -33,22 +35,46 @@ Status StoreImpl::CheckOpen() const {
 }
 
 void StoreImpl::Prepare(std::span<const uint8_t> bytes, Codec codec, Prepared* out) const {
-  if (bytes.size() > options_.max_record_bytes) {
-    out->status = Status::InvalidArgument("blob of " + std::to_string(bytes.size()) +
-                                          " bytes exceeds max_record_bytes (" +
-                                          std::to_string(options_.max_record_bytes) + ")");
-    return;
+  PrepareMany(std::span(&bytes, 1), codec, out);
+}
+
+void StoreImpl::PrepareMany(std::span<const std::span<const uint8_t>> items, Codec codec,
+                            Prepared* out) const {
+  // Hashing is most of a put's CPU: it runs in steps of up to kStep items through the
+  // multi-message BLAKE2b, which hashes eight at a time where the CPU has vector lanes for it.
+  constexpr size_t kStep = 64;
+  std::array<std::span<const uint8_t>, kStep> hashed;
+  std::array<std::array<uint8_t, 32>, kStep> digests;
+  std::array<size_t, kStep> which;
+  for (size_t base = 0; base < items.size(); base += kStep) {
+    const size_t end = std::min(items.size(), base + kStep);
+    size_t m = 0;
+    for (size_t i = base; i < end; ++i) {
+      if (items[i].size() > options_.max_record_bytes) {
+        out[i].status = Status::InvalidArgument("blob of " + std::to_string(items[i].size()) +
+                                                " bytes exceeds max_record_bytes (" +
+                                                std::to_string(options_.max_record_bytes) + ")");
+        continue;
+      }
+      hashed[m] = items[i];
+      which[m++] = i;
+    }
+    Blake2b256Many(std::span(hashed).first(m), digests);
+    for (size_t j = 0; j < m; ++j) {
+      const std::span<const uint8_t> bytes = hashed[j];
+      Prepared* p = out + which[j];
+      p->cid = Cid(codec, digests[j]);
+      p->raw_length = static_cast<uint32_t>(bytes.size());
+      p->stored = bytes;
+      if (options_.compression == Compression::kAuto && MaybeCompress(bytes, &p->compressed)) {
+        p->stored =
+            std::span(reinterpret_cast<const uint8_t*>(p->compressed.data()), p->compressed.size());
+        p->flags = log::kFlagZstd;
+      }
+      const auto key = p->cid.ToBytes();
+      p->body_checksum = log::BodyChecksum(key, p->stored);
+    }
   }
-  out->cid = Cid::Of(codec, bytes);
-  out->raw_length = static_cast<uint32_t>(bytes.size());
-  out->stored = bytes;
-  if (options_.compression == Compression::kAuto && MaybeCompress(bytes, &out->compressed)) {
-    out->stored =
-        std::span(reinterpret_cast<const uint8_t*>(out->compressed.data()), out->compressed.size());
-    out->flags = log::kFlagZstd;
-  }
-  const auto key = out->cid.ToBytes();
-  out->body_checksum = log::BodyChecksum(key, out->stored);
 }
 
 Result<Cid> StoreImpl::PutBlob(std::span<const uint8_t> bytes) {
@@ -73,7 +99,7 @@ std::vector<Result<Cid>> StoreImpl::PutBlobs(std::span<const std::span<const uin
   for (const auto& b : blobs) total += b.size();
   const size_t min_chunk = std::max<size_t>(1, (32u << 10) / (total / blobs.size() + 1));
   ParallelPipeline preparing(blobs.size(), min_chunk, [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) Prepare(blobs[i], Codec::kRaw, &prepared[i]);
+    PrepareMany(blobs.subspan(begin, end - begin), Codec::kRaw, &prepared[begin]);
   });
   Submit(prepared, &preparing, blobs);
   preparing.AwaitAll();
