@@ -199,7 +199,7 @@ class StoreImpl final : public Store {
   // Writes (store_write.cc).
   void Prepare(std::span<const uint8_t> bytes, Codec codec, Prepared* out) const;
   // Prepare for each of `items` into out[0, items.size()), hashing them several at a time
-  // (Blake2b256Many).
+  // (Blake2b256Many). An item whose out[i].status already holds an error is skipped.
   void PrepareMany(std::span<const std::span<const uint8_t>> items, Codec codec,
                    Prepared* out) const;
   // Queues prepared records for the group-commit writer and waits until they are committed

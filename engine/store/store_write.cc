@@ -50,6 +50,7 @@ void StoreImpl::PrepareMany(std::span<const std::span<const uint8_t>> items, Cod
     const size_t end = std::min(items.size(), base + kStep);
     size_t m = 0;
     for (size_t i = base; i < end; ++i) {
+      if (!out[i].status.ok()) continue;  // Already rejected by the caller.
       if (items[i].size() > options_.max_record_bytes) {
         out[i].status = Status::InvalidArgument("blob of " + std::to_string(items[i].size()) +
                                                 " bytes exceeds max_record_bytes (" +
