@@ -80,7 +80,8 @@ std::vector<Result<AppendResult>> StoreImpl::AppendBatch(
                                            std::to_string(kMaxEventBytes) + ")");
         continue;
       }
-      auto e = event_internal::DecodeEventWithLayout(events[i], &layouts[i]);
+      // The record stores the caller's bytes, and the write path reads only the envelope.
+      auto e = event_internal::DecodeEventEnvelope(events[i], &layouts[i]);
       if (!e.ok()) {
         p.status = e.status();
         continue;
