@@ -223,8 +223,15 @@ Status Reader::ReadPayload(uint64_t length, size_t head_offset, std::span<const 
 }
 
 Result<Item> Reader::Next() {
-  if (top_done_) return Error(offset_, "trailing bytes after the top-level item");
   Item item;
+  DDC_RETURN_IF_ERROR(Next(&item));
+  return item;
+}
+
+Status Reader::Next(Item* out) {
+  if (top_done_) return Error(offset_, "trailing bytes after the top-level item");
+  Item& item = *out;
+  item = Item{};
   item.offset = offset_;
   uint8_t major = 0;
   uint64_t arg = 0;
@@ -285,8 +292,7 @@ Result<Item> Reader::Next() {
     default:  // Major type 7 is rejected by ReadHead.
       return Error(item.offset, "unexpected major type");
   }
-  DDC_RETURN_IF_ERROR(Consume(item));
-  return item;
+  return Consume(item);
 }
 
 Status Reader::Consume(const Item& item) {
@@ -328,8 +334,9 @@ Status Reader::Consume(const Item& item) {
 
 Status Reader::Skip() {
   const size_t start_depth = depth_;
-  DDC_RETURN_IF_ERROR(Next().status());
-  while (depth_ > start_depth) DDC_RETURN_IF_ERROR(Next().status());
+  Item item;
+  DDC_RETURN_IF_ERROR(Next(&item));
+  while (depth_ > start_depth) DDC_RETURN_IF_ERROR(Next(&item));
   return Status::OK();
 }
 

@@ -113,6 +113,9 @@ class Reader {
   // out-of-order map key, or when the item would open a container deeper than max_depth.
   // Calling Next() after the top-level item is complete is an error ("trailing bytes").
   Result<Item> Next();
+  // Next() into `item`, for hot loops: it spares the caller a Result per item. `item` is
+  // meaningless after an error.
+  Status Next(Item* item);
 
   // Reads one complete item, recursing into containers, and discards it.
   Status Skip();

@@ -91,9 +91,13 @@ class Decoder {
   Result<Event> Run();
 
  private:
-  Result<Item> Next();
-  Result<Item> NextOf(Kind want, const Field& field);
-  Result<Item> NextOf(Kind want, std::string_view field) { return NextOf(want, Field(field)); }
+  // The next item, as a Status and an out-parameter rather than a Result<Item>: these run for
+  // every item of every event appended, and moving Results around cost more than the parsing.
+  Status Next(Item* item);
+  Status NextOf(Kind want, const Field& field, Item* item);
+  Status NextOf(Kind want, std::string_view field, Item* item) {
+    return NextOf(want, Field(field), item);
+  }
   Status ReadFixed(const Field& field, std::span<uint8_t> out);
   Status ReadFixed(std::string_view field, std::span<uint8_t> out) {
     return ReadFixed(Field(field), out);
@@ -116,23 +120,24 @@ class Decoder {
   bool copy_scopes_;                     // False: scopes are checked but not kept.
 };
 
-Result<Item> Decoder::Next() {
-  Result<Item> item = reader_.Next();
-  if (!item.ok()) return item.status().WithContext("event");
-  return item;
+Status Decoder::Next(Item* item) {
+  Status s = reader_.Next(item);
+  if (!s.ok()) return s.WithContext("event");
+  return s;
 }
 
-Result<Item> Decoder::NextOf(Kind want, const Field& field) {
-  DDC_ASSIGN_OR_RETURN(Item item, Next());
-  if (item.kind != want) {
-    return Fail(item.offset,
-                field.str() + " is " + WithArticle(item.kind) + ", want " + WithArticle(want));
+Status Decoder::NextOf(Kind want, const Field& field, Item* item) {
+  DDC_RETURN_IF_ERROR(Next(item));
+  if (item->kind != want) {
+    return Fail(item->offset,
+                field.str() + " is " + WithArticle(item->kind) + ", want " + WithArticle(want));
   }
-  return item;
+  return Status::OK();
 }
 
 Status Decoder::ReadFixed(const Field& field, std::span<uint8_t> out) {
-  DDC_ASSIGN_OR_RETURN(const Item item, NextOf(Kind::kBytes, field));
+  Item item;
+  DDC_RETURN_IF_ERROR(NextOf(Kind::kBytes, field, &item));
   if (item.data.size() != out.size()) {
     return Fail(item.offset, field.str() + " is " + std::to_string(item.data.size()) +
                                  " bytes want " + std::to_string(out.size()));
@@ -142,7 +147,8 @@ Status Decoder::ReadFixed(const Field& field, std::span<uint8_t> out) {
 }
 
 Status Decoder::ReadText(std::string_view field, size_t max, std::string* out) {
-  DDC_ASSIGN_OR_RETURN(const Item item, NextOf(Kind::kText, field));
+  Item item;
+  DDC_RETURN_IF_ERROR(NextOf(Kind::kText, field, &item));
   if (item.data.empty()) return Fail(item.offset, std::string(field) + " is empty");
   if (item.data.size() > max) {
     return Fail(item.offset, std::string(field) + " is " + std::to_string(item.data.size()) +
@@ -153,7 +159,8 @@ Status Decoder::ReadText(std::string_view field, size_t max, std::string* out) {
 }
 
 Status Decoder::ReadPrev(Event* event) {
-  DDC_ASSIGN_OR_RETURN(const Item item, NextOf(Kind::kLink, "prev"));
+  Item item;
+  DDC_RETURN_IF_ERROR(NextOf(Kind::kLink, "prev", &item));
   Result<Cid> cid = Cid::FromBytes(item.data);
   if (!cid.ok())
     return Fail(item.offset, "prev is not a valid CID (" + cid.status().message() + ")");
@@ -165,7 +172,8 @@ Status Decoder::ReadPrev(Event* event) {
 }
 
 Status Decoder::ReadScopes(std::vector<Scope>* out) {
-  DDC_ASSIGN_OR_RETURN(const Item list, NextOf(Kind::kArray, "scopes"));
+  Item list;
+  DDC_RETURN_IF_ERROR(NextOf(Kind::kArray, "scopes", &list));
   if (list.value > kMaxScopes) {
     return Fail(list.offset, "scopes has " + std::to_string(list.value) + " entries, more than " +
                                  std::to_string(kMaxScopes));
@@ -197,10 +205,12 @@ Status Decoder::ReadScopes(std::vector<Scope>* out) {
 }
 
 Status Decoder::ReadScope(size_t index, ScopeFields* out) {
-  DDC_ASSIGN_OR_RETURN(const Item map, NextOf(Kind::kMap, Field("scope", index)));
+  Item map;
+  DDC_RETURN_IF_ERROR(NextOf(Kind::kMap, Field("scope", index), &map));
   std::optional<Item> ct, kv, comp, name, nonce, pt;
   for (uint64_t i = 0; i < map.value; ++i) {
-    DDC_ASSIGN_OR_RETURN(const Item key, Next());
+    Item key;
+    DDC_RETURN_IF_ERROR(Next(&key));
     const std::string_view k = key.text();
     std::optional<Item>* slot = nullptr;
     Kind want = Kind::kBytes;
@@ -222,7 +232,7 @@ Status Decoder::ReadScope(size_t index, ScopeFields* out) {
     } else {
       return Fail(key.offset, Field("scope", index).str() + " has unknown key " + Quote(k));
     }
-    DDC_ASSIGN_OR_RETURN(*slot, NextOf(want, Field("scope", index, k)));
+    DDC_RETURN_IF_ERROR(NextOf(want, Field("scope", index, k), &slot->emplace()));
   }
   if (!name) return Fail(map.offset, Field("scope", index).str() + " has no name");
   DDC_RETURN_IF_ERROR(event_internal::ValidateScopeName(name->text(), index));
@@ -268,13 +278,16 @@ Status Decoder::ReadScope(size_t index, ScopeFields* out) {
 }
 
 Status Decoder::ReadBatch(BatchProof* out) {
-  DDC_ASSIGN_OR_RETURN(const Item map, NextOf(Kind::kMap, "batch"));
+  Item map;
+  DDC_RETURN_IF_ERROR(NextOf(Kind::kMap, "batch", &map));
   bool has_path = false, has_root = false, has_size = false, has_index = false;
   for (uint64_t i = 0; i < map.value; ++i) {
-    DDC_ASSIGN_OR_RETURN(const Item key, Next());
+    Item key;
+    DDC_RETURN_IF_ERROR(Next(&key));
     const std::string_view k = key.text();
     if (k == "path") {
-      DDC_ASSIGN_OR_RETURN(const Item list, NextOf(Kind::kArray, "batch path"));
+      Item list;
+      DDC_RETURN_IF_ERROR(NextOf(Kind::kArray, "batch path", &list));
       if (list.value > event_internal::kMaxBatchPathHashes) {
         return Fail(list.offset, "batch path has " + std::to_string(list.value) +
                                      " hashes, more than " +
@@ -289,11 +302,13 @@ Status Decoder::ReadBatch(BatchProof* out) {
       DDC_RETURN_IF_ERROR(ReadFixed("batch root", out->root));
       has_root = true;
     } else if (k == "size") {
-      DDC_ASSIGN_OR_RETURN(const Item v, NextOf(Kind::kUint, "batch size"));
+      Item v;
+      DDC_RETURN_IF_ERROR(NextOf(Kind::kUint, "batch size", &v));
       out->size = v.value;
       has_size = true;
     } else if (k == "index") {
-      DDC_ASSIGN_OR_RETURN(const Item v, NextOf(Kind::kUint, "batch index"));
+      Item v;
+      DDC_RETURN_IF_ERROR(NextOf(Kind::kUint, "batch index", &v));
       out->index = v.value;
       has_index = true;
     } else {
@@ -310,7 +325,8 @@ Status Decoder::ReadBatch(BatchProof* out) {
 }
 
 Result<Event> Decoder::Run() {
-  DDC_ASSIGN_OR_RETURN(const Item top, Next());
+  Item top;
+  DDC_RETURN_IF_ERROR(Next(&top));
   if (top.kind != Kind::kMap) return Fail(0, "event is " + WithArticle(top.kind) + ", want a map");
   Event event;
   if (layout_ != nullptr) {
@@ -333,10 +349,12 @@ Result<Event> Decoder::Run() {
   };
   uint32_t seen = 0;
   for (uint64_t i = 0; i < top.value; ++i) {
-    DDC_ASSIGN_OR_RETURN(const Item key, Next());
+    Item key;
+    DDC_RETURN_IF_ERROR(Next(&key));
     const std::string_view k = key.text();
     if (k == "v") {
-      DDC_ASSIGN_OR_RETURN(const Item v, NextOf(Kind::kUint, "v"));
+      Item v;
+      DDC_RETURN_IF_ERROR(NextOf(Kind::kUint, "v", &v));
       if (v.value != kEventVersion) {
         return Fail(v.offset, "version " + std::to_string(v.value) + " is not supported (want " +
                                   std::to_string(kEventVersion) + ")");
@@ -346,7 +364,8 @@ Result<Event> Decoder::Run() {
       DDC_RETURN_IF_ERROR(ReadText("id", kMaxEventIdBytes, &event.id));
       seen |= kId;
     } else if (k == "ts") {
-      DDC_ASSIGN_OR_RETURN(const Item v, NextOf(Kind::kUint, "ts"));
+      Item v;
+      DDC_RETURN_IF_ERROR(NextOf(Kind::kUint, "ts", &v));
       event.timestamp_ms = v.value;
       seen |= kTs;
     } else if (k == "sig") {
@@ -365,7 +384,8 @@ Result<Event> Decoder::Run() {
       DDC_RETURN_IF_ERROR(ReadBatch(&event.batch.emplace()));
       Cut(key.offset);
     } else if (k == "bucket") {
-      DDC_ASSIGN_OR_RETURN(const Item v, NextOf(Kind::kUint, "bucket"));
+      Item v;
+      DDC_RETURN_IF_ERROR(NextOf(Kind::kUint, "bucket", &v));
       event.bucket = v.value;
       seen |= kBucket;
     } else if (k == "scopes") {
