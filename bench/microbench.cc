@@ -4,6 +4,8 @@
 //     (header check + body checksum), engine/log/format.h;
 //   - CIDs: Of (BLAKE2b-256) of 1 KiB, ToString, Parse, ToBytes;
 //   - the two hashes on 1 KiB: XXH3-64 (record checksums) and BLAKE2b-256 (content addresses).
+//   - event decoding of an append_batch_signed event (DecodeEvent, and the append path's
+//     DecodeEventEnvelope, engine/event/unsigned_cid.h).
 // The interesting output is the ratio between rows (e.g. BLAKE2b vs XXH3), not absolute times.
 #include <benchmark/benchmark.h>
 
@@ -11,8 +13,11 @@
 #include <string>
 #include <vector>
 
+#include "bench/event_gen.h"
 #include "ddc/cid.h"
+#include "ddc/event.h"
 #include "engine/base/hash.h"
+#include "engine/event/unsigned_cid.h"
 #include "engine/log/format.h"
 
 namespace ddc {
@@ -165,6 +170,37 @@ void BM_Blake2b256Many_1KiB(benchmark::State& state) {
   state.SetLabel(Blake2b256ManyUsesLanes() ? "vector lanes" : "one at a time");
 }
 BENCHMARK(BM_Blake2b256Many_1KiB)->Arg(1)->Arg(2)->Arg(3)->Arg(4)->Arg(8)->Arg(32)->Arg(1000);
+
+// One event as ddc-bench append_batch_signed appends it: three sealed scopes, batch-signed.
+std::string BenchEvent() {
+  bench::StreamSpec spec;
+  spec.count = 1000;
+  spec.batch_sign = 1000;
+  return bench::MakeSignedEvents(spec)[500];
+}
+
+void BM_DecodeEvent(benchmark::State& state) {
+  const std::string e = BenchEvent();
+  const std::span bytes(reinterpret_cast<const uint8_t*>(e.data()), e.size());
+  for (auto _ : state) {
+    Result<Event> d = DecodeEvent(bytes);
+    if (!d.ok()) state.SkipWithError("decode failed");
+    benchmark::DoNotOptimize(d);
+  }
+}
+BENCHMARK(BM_DecodeEvent);
+
+void BM_DecodeEventEnvelope(benchmark::State& state) {
+  const std::string e = BenchEvent();
+  const std::span bytes(reinterpret_cast<const uint8_t*>(e.data()), e.size());
+  event_internal::EventLayout layout;
+  for (auto _ : state) {
+    Result<Event> d = event_internal::DecodeEventEnvelope(bytes, &layout);
+    if (!d.ok()) state.SkipWithError("decode failed");
+    benchmark::DoNotOptimize(d);
+  }
+}
+BENCHMARK(BM_DecodeEventEnvelope);
 
 }  // namespace
 }  // namespace ddc

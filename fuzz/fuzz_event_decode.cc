@@ -5,8 +5,9 @@
 // runs VerifyEventSignature on accepted events (which must not crash; a random input almost
 // never verifies, and one that does must stay decodable through DecodeAndVerifyEvent). The
 // append path's shortcuts must agree with the plain functions: DecodeEventWithLayout decodes
-// the same event, and the unsigned CID and signature check cut with its layout equal those
-// computed by walking the encoding and from the event.
+// the same event, DecodeEventEnvelope gives the same verdict and message and, on success, the
+// same event without its scopes, and the unsigned CID and signature check cut with the layout
+// equal those computed by walking the encoding and from the event.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -30,6 +31,12 @@ namespace {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::span<const uint8_t> input(data, size);
   const ddc::Result<ddc::Event> event = ddc::DecodeEvent(input);
+  ddc::event_internal::EventLayout envelope_layout;
+  const ddc::Result<ddc::Event> envelope =
+      ddc::event_internal::DecodeEventEnvelope(input, &envelope_layout);
+  if (envelope.status().ToString() != event.status().ToString()) {
+    Fail("DecodeEventEnvelope and DecodeEvent disagree", size);
+  }
   if (!event.ok()) {
     if (!event.status().IsInvalidArgument()) Fail("error is not InvalidArgument", size);
     if (event.status().message().rfind("event: ", 0) != 0) Fail("error lacks 'event: '", size);
@@ -52,6 +59,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ddc::event_internal::EventLayout layout;
   const ddc::Result<ddc::Event> again = ddc::event_internal::DecodeEventWithLayout(input, &layout);
   if (!again.ok() || !(*again == *event)) Fail("DecodeEventWithLayout disagrees", size);
+  ddc::Event stripped = *event;
+  stripped.scopes.clear();
+  if (!(*envelope == stripped) || envelope_layout.pairs != layout.pairs ||
+      envelope_layout.cuts != layout.cuts || envelope_layout.cut != layout.cut) {
+    Fail("DecodeEventEnvelope's envelope or layout disagrees", size);
+  }
   const ddc::Result<ddc::Cid> walked = ddc::event_internal::UnsignedCidOfEncoding(input);
   const ddc::Cid cut = ddc::event_internal::UnsignedCidOfEncoding(input, layout);
   if (!unsigned_cid.ok() || !walked.ok() || !(*walked == *unsigned_cid) ||
@@ -62,6 +75,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       ddc::event_internal::VerifySingleSignatureOfEncoding(input, *event, layout).ok() !=
           verified.ok()) {
     Fail("the layout's signature check disagrees", size);
+  }
+  if (!event->batch &&
+      ddc::event_internal::VerifySingleSignatureOfEncoding(input, *envelope, layout).ToString() !=
+          verified.ToString()) {
+    Fail("the envelope's signature check disagrees", size);
   }
   return 0;
 }

@@ -31,4 +31,18 @@ std::vector<timeline::Hash> BatchTree::Path(uint64_t index) const {
   return path;
 }
 
+bool BatchTree::PathEquals(uint64_t index, std::span<const timeline::Hash> path) const {
+  assert(index < size());
+  size_t at = 0;
+  for (size_t level = 0; level + 1 < levels_.size(); ++level) {
+    const uint64_t sibling = index ^ 1;
+    if (sibling < levels_[level].size()) {
+      if (at == path.size() || path[at] != levels_[level][sibling]) return false;
+      ++at;
+    }
+    index >>= 1;
+  }
+  return at == path.size();
+}
+
 }  // namespace ddc::event_internal

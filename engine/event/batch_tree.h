@@ -11,6 +11,7 @@
 #define DDC_ENGINE_EVENT_BATCH_TREE_H_
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "engine/timeline/merkle.h"
@@ -26,6 +27,9 @@ class BatchTree {
   uint64_t size() const { return levels_.front().size(); }
   // RFC 9162 PATH(index, D[n]), leaf level first. REQUIRES: index < size().
   std::vector<timeline::Hash> Path(uint64_t index) const;
+  // Path(index) == path, without building Path(index): the append path checks every event of
+  // a batch this way. REQUIRES: index < size().
+  bool PathEquals(uint64_t index, std::span<const timeline::Hash> path) const;
 
  private:
   std::vector<std::vector<timeline::Hash>> levels_;  // levels_[0] = leaves; back() = {root}.

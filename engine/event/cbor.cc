@@ -223,8 +223,15 @@ Status Reader::ReadPayload(uint64_t length, size_t head_offset, std::span<const 
 }
 
 Result<Item> Reader::Next() {
-  if (top_done_) return Error(offset_, "trailing bytes after the top-level item");
   Item item;
+  DDC_RETURN_IF_ERROR(Next(&item));
+  return item;
+}
+
+Status Reader::Next(Item* out) {
+  if (top_done_) return Error(offset_, "trailing bytes after the top-level item");
+  Item& item = *out;
+  item = Item{};
   item.offset = offset_;
   uint8_t major = 0;
   uint64_t arg = 0;
@@ -285,13 +292,12 @@ Result<Item> Reader::Next() {
     default:  // Major type 7 is rejected by ReadHead.
       return Error(item.offset, "unexpected major type");
   }
-  DDC_RETURN_IF_ERROR(Consume(item));
-  return item;
+  return Consume(item);
 }
 
 Status Reader::Consume(const Item& item) {
-  if (!open_.empty()) {
-    Open& parent = open_.back();
+  if (depth_ > 0) {
+    Open& parent = At(depth_ - 1);
     if (parent.is_map && parent.remaining % 2 == 0) {  // A key position.
       if (item.kind != Kind::kText) {
         return Error(item.offset,
@@ -315,21 +321,22 @@ Status Reader::Consume(const Item& item) {
     --parent.remaining;
   }
   if (item.kind == Kind::kArray || item.kind == Kind::kMap) {
-    if (open_.size() >= max_depth_) {
+    if (depth_ >= max_depth_) {
       return Error(item.offset, "nesting deeper than " + std::to_string(max_depth_));
     }
     const uint64_t count = item.kind == Kind::kMap ? item.value * 2 : item.value;
-    open_.push_back(Open{count, item.kind == Kind::kMap, {}});
+    At(depth_++) = Open{count, item.kind == Kind::kMap, {}};
   }
-  while (!open_.empty() && open_.back().remaining == 0) open_.pop_back();
-  if (open_.empty()) top_done_ = true;
+  while (depth_ > 0 && At(depth_ - 1).remaining == 0) --depth_;
+  if (depth_ == 0) top_done_ = true;
   return Status::OK();
 }
 
 Status Reader::Skip() {
-  const size_t start_depth = open_.size();
-  DDC_RETURN_IF_ERROR(Next().status());
-  while (open_.size() > start_depth) DDC_RETURN_IF_ERROR(Next().status());
+  const size_t start_depth = depth_;
+  Item item;
+  DDC_RETURN_IF_ERROR(Next(&item));
+  while (depth_ > start_depth) DDC_RETURN_IF_ERROR(Next(&item));
   return Status::OK();
 }
 

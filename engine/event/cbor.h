@@ -27,6 +27,7 @@
 #ifndef DDC_ENGINE_EVENT_CBOR_H_
 #define DDC_ENGINE_EVENT_CBOR_H_
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -112,6 +113,9 @@ class Reader {
   // out-of-order map key, or when the item would open a container deeper than max_depth.
   // Calling Next() after the top-level item is complete is an error ("trailing bytes").
   Result<Item> Next();
+  // Next() into `item`, for hot loops: it spares the caller a Result per item. `item` is
+  // meaningless after an error.
+  Status Next(Item* item);
 
   // Reads one complete item, recursing into containers, and discards it.
   Status Skip();
@@ -121,12 +125,12 @@ class Reader {
 
   size_t offset() const { return offset_; }
   // Open containers right now.
-  size_t depth() const { return open_.size(); }
+  size_t depth() const { return depth_; }
 
  private:
   struct Open {
-    uint64_t remaining;  // Items still to read (a map counts keys and values).
-    bool is_map;
+    uint64_t remaining = 0;  // Items still to read (a map counts keys and values).
+    bool is_map = false;
     std::span<const uint8_t> last_key;  // The previous key of a map; empty before the first.
     bool has_key = false;
   };
@@ -137,12 +141,22 @@ class Reader {
   Status ReadPayload(uint64_t length, size_t head_offset, std::span<const uint8_t>* out);
   // Books the item just read against the innermost open container.
   Status Consume(const Item& item);
+  // The open container at `level` (0 is the outermost). REQUIRES: level <= depth_.
+  Open& At(size_t level) {
+    if (max_depth_ <= kDefaultMaxDepth) return shallow_[level];
+    if (level == deep_.size()) deep_.emplace_back();
+    return deep_[level];
+  }
 
+  // Containers up to kDefaultMaxDepth deep are tracked in place, so that a reader allocates
+  // nothing (the append path makes one per event); a deeper limit uses `deep_`.
   std::span<const uint8_t> input_;
   size_t max_depth_;
   size_t offset_ = 0;
   bool top_done_ = false;
-  std::vector<Open> open_;
+  size_t depth_ = 0;  // Open containers: At(0) .. At(depth_ - 1).
+  std::array<Open, kDefaultMaxDepth> shallow_;
+  std::vector<Open> deep_;  // Used when max_depth_ > kDefaultMaxDepth.
 };
 
 }  // namespace ddc::cbor

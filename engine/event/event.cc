@@ -32,15 +32,16 @@ Status ValidateText(std::string_view field, const std::string& value, size_t max
 
 Status ValidateScope(const Scope& scope, size_t index) {
   DDC_RETURN_IF_ERROR(ValidateScopeName(scope.name, index));
-  const std::string label = "scope \"" + scope.name + "\"";
+  // Built only for a message: every decoded event passes through here.
+  auto label = [&scope] { return "scope \"" + scope.name + "\""; };
   if (scope.compression != ScopeCompression::kNone &&
       scope.compression != ScopeCompression::kZstd) {
-    return Invalid(label + " compression " +
+    return Invalid(label() + " compression " +
                    std::to_string(static_cast<unsigned>(scope.compression)) +
                    " is unknown (0 none, 1 zstd)");
   }
   if (scope.sealed && scope.data.size() < kScopeTagBytes) {
-    return Invalid(label + " ciphertext is " + std::to_string(scope.data.size()) +
+    return Invalid(label() + " ciphertext is " + std::to_string(scope.data.size()) +
                    " bytes, less than the " + std::to_string(kScopeTagBytes) + "-byte AEAD tag");
   }
   return Status::OK();
@@ -150,6 +151,10 @@ Status ValidateScopeName(std::string_view name, size_t index) {
     }
   }
   return Status::OK();
+}
+
+Status BadSignature(const PublicKey& user, std::string_view what) {
+  return Invalid(std::string(what) + " does not verify for user " + Hex(user));
 }
 
 Status ValidateBatchShape(uint64_t size, uint64_t index, size_t path_hashes) {

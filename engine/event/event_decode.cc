@@ -44,6 +44,40 @@ std::string Quote(std::string_view s) {
   return out;
 }
 
+// A field's name for messages ("sig", "scope 2", "scope 2 nonce", "batch path hash 5"), put
+// together only when a message needs it: reads almost always succeed, and building the numbered
+// names up front cost a string per field of every event decoded.
+class Field {
+ public:
+  static constexpr size_t kNoIndex = SIZE_MAX;
+
+  // `index` is appended as " <index>" unless kNoIndex, then `key` as " <key>" unless empty.
+  explicit Field(std::string_view name, size_t index = kNoIndex, std::string_view key = {})
+      : name_(name), index_(index), key_(key) {}
+
+  std::string str() const {
+    std::string out(name_);
+    if (index_ != kNoIndex) out += " " + std::to_string(index_);
+    if (!key_.empty()) out += " " + std::string(key_);
+    return out;
+  }
+
+ private:
+  std::string_view name_;
+  size_t index_;
+  std::string_view key_;
+};
+
+// A scope as read and checked, pointing into the input.
+struct ScopeFields {
+  std::string_view name;
+  bool sealed = false;
+  uint32_t key_version = 0;
+  std::span<const uint8_t> nonce;  // Sealed only.
+  ScopeCompression compression = ScopeCompression::kNone;
+  std::string_view data;
+};
+
 std::string WithArticle(Kind kind) {
   const std::string name = cbor::KindName(kind);
   return (kind == Kind::kUint || kind == Kind::kArray ? "an " : "a ") + name;
@@ -51,19 +85,27 @@ std::string WithArticle(Kind kind) {
 
 class Decoder {
  public:
-  explicit Decoder(std::span<const uint8_t> bytes, event_internal::EventLayout* layout = nullptr)
-      : reader_(bytes), layout_(layout) {}
+  Decoder(std::span<const uint8_t> bytes, event_internal::EventLayout* layout, bool copy_scopes)
+      : reader_(bytes), layout_(layout), copy_scopes_(copy_scopes) {}
 
   Result<Event> Run();
 
  private:
-  Result<Item> Next();
-  Result<Item> NextOf(Kind want, std::string_view field);
-  Status ReadFixed(std::string_view field, std::span<uint8_t> out);
+  // The next item, as a Status and an out-parameter rather than a Result<Item>: these run for
+  // every item of every event appended, and moving Results around cost more than the parsing.
+  Status Next(Item* item);
+  Status NextOf(Kind want, const Field& field, Item* item);
+  Status NextOf(Kind want, std::string_view field, Item* item) {
+    return NextOf(want, Field(field), item);
+  }
+  Status ReadFixed(const Field& field, std::span<uint8_t> out);
+  Status ReadFixed(std::string_view field, std::span<uint8_t> out) {
+    return ReadFixed(Field(field), out);
+  }
   Status ReadText(std::string_view field, size_t max, std::string* out);
   Status ReadPrev(Event* event);
   Status ReadScopes(std::vector<Scope>* out);
-  Status ReadScope(size_t index, Scope* out);
+  Status ReadScope(size_t index, ScopeFields* out);
   Status ReadBatch(BatchProof* out);
 
   // Notes the pair whose key starts at `begin` and whose value the reader just passed.
@@ -75,27 +117,29 @@ class Decoder {
 
   cbor::Reader reader_;
   event_internal::EventLayout* layout_;  // Null: not wanted.
+  bool copy_scopes_;                     // False: scopes are checked but not kept.
 };
 
-Result<Item> Decoder::Next() {
-  Result<Item> item = reader_.Next();
-  if (!item.ok()) return item.status().WithContext("event");
-  return item;
+Status Decoder::Next(Item* item) {
+  Status s = reader_.Next(item);
+  if (!s.ok()) return s.WithContext("event");
+  return s;
 }
 
-Result<Item> Decoder::NextOf(Kind want, std::string_view field) {
-  DDC_ASSIGN_OR_RETURN(Item item, Next());
-  if (item.kind != want) {
-    return Fail(item.offset, std::string(field) + " is " + WithArticle(item.kind) + ", want " +
-                                 WithArticle(want));
+Status Decoder::NextOf(Kind want, const Field& field, Item* item) {
+  DDC_RETURN_IF_ERROR(Next(item));
+  if (item->kind != want) {
+    return Fail(item->offset,
+                field.str() + " is " + WithArticle(item->kind) + ", want " + WithArticle(want));
   }
-  return item;
+  return Status::OK();
 }
 
-Status Decoder::ReadFixed(std::string_view field, std::span<uint8_t> out) {
-  DDC_ASSIGN_OR_RETURN(const Item item, NextOf(Kind::kBytes, field));
+Status Decoder::ReadFixed(const Field& field, std::span<uint8_t> out) {
+  Item item;
+  DDC_RETURN_IF_ERROR(NextOf(Kind::kBytes, field, &item));
   if (item.data.size() != out.size()) {
-    return Fail(item.offset, std::string(field) + " is " + std::to_string(item.data.size()) +
+    return Fail(item.offset, field.str() + " is " + std::to_string(item.data.size()) +
                                  " bytes want " + std::to_string(out.size()));
   }
   std::memcpy(out.data(), item.data.data(), out.size());
@@ -103,7 +147,8 @@ Status Decoder::ReadFixed(std::string_view field, std::span<uint8_t> out) {
 }
 
 Status Decoder::ReadText(std::string_view field, size_t max, std::string* out) {
-  DDC_ASSIGN_OR_RETURN(const Item item, NextOf(Kind::kText, field));
+  Item item;
+  DDC_RETURN_IF_ERROR(NextOf(Kind::kText, field, &item));
   if (item.data.empty()) return Fail(item.offset, std::string(field) + " is empty");
   if (item.data.size() > max) {
     return Fail(item.offset, std::string(field) + " is " + std::to_string(item.data.size()) +
@@ -114,7 +159,8 @@ Status Decoder::ReadText(std::string_view field, size_t max, std::string* out) {
 }
 
 Status Decoder::ReadPrev(Event* event) {
-  DDC_ASSIGN_OR_RETURN(const Item item, NextOf(Kind::kLink, "prev"));
+  Item item;
+  DDC_RETURN_IF_ERROR(NextOf(Kind::kLink, "prev", &item));
   Result<Cid> cid = Cid::FromBytes(item.data);
   if (!cid.ok())
     return Fail(item.offset, "prev is not a valid CID (" + cid.status().message() + ")");
@@ -126,32 +172,45 @@ Status Decoder::ReadPrev(Event* event) {
 }
 
 Status Decoder::ReadScopes(std::vector<Scope>* out) {
-  DDC_ASSIGN_OR_RETURN(const Item list, NextOf(Kind::kArray, "scopes"));
+  Item list;
+  DDC_RETURN_IF_ERROR(NextOf(Kind::kArray, "scopes", &list));
   if (list.value > kMaxScopes) {
     return Fail(list.offset, "scopes has " + std::to_string(list.value) + " entries, more than " +
                                  std::to_string(kMaxScopes));
   }
-  out->resize(static_cast<size_t>(list.value));
-  for (size_t i = 0; i < out->size(); ++i) {
+  const auto count = static_cast<size_t>(list.value);
+  if (copy_scopes_) out->resize(count);
+  std::string_view previous;
+  for (size_t i = 0; i < count; ++i) {
     const size_t at = reader_.offset();
-    DDC_RETURN_IF_ERROR(ReadScope(i, &(*out)[i]));
-    if (i > 0 && !((*out)[i - 1].name < (*out)[i].name)) {
-      const bool duplicate = (*out)[i - 1].name == (*out)[i].name;
-      return Fail(at, duplicate
-                          ? "duplicate scope name " + Quote((*out)[i].name)
-                          : "scope " + Quote((*out)[i].name) + " after " +
-                                Quote((*out)[i - 1].name) + " (scopes must be sorted by name)");
+    ScopeFields scope;
+    DDC_RETURN_IF_ERROR(ReadScope(i, &scope));
+    if (i > 0 && !(previous < scope.name)) {
+      const bool duplicate = previous == scope.name;
+      return Fail(at, duplicate ? "duplicate scope name " + Quote(scope.name)
+                                : "scope " + Quote(scope.name) + " after " + Quote(previous) +
+                                      " (scopes must be sorted by name)");
     }
+    previous = scope.name;
+    if (!copy_scopes_) continue;
+    Scope& s = (*out)[i];
+    s.name.assign(scope.name);
+    s.compression = scope.compression;
+    s.sealed = scope.sealed;
+    s.key_version = scope.key_version;
+    if (scope.sealed) std::memcpy(s.nonce.data(), scope.nonce.data(), kScopeNonceBytes);
+    s.data.assign(scope.data);
   }
   return Status::OK();
 }
 
-Status Decoder::ReadScope(size_t index, Scope* out) {
-  const std::string field = "scope " + std::to_string(index);
-  DDC_ASSIGN_OR_RETURN(const Item map, NextOf(Kind::kMap, field));
+Status Decoder::ReadScope(size_t index, ScopeFields* out) {
+  Item map;
+  DDC_RETURN_IF_ERROR(NextOf(Kind::kMap, Field("scope", index), &map));
   std::optional<Item> ct, kv, comp, name, nonce, pt;
   for (uint64_t i = 0; i < map.value; ++i) {
-    DDC_ASSIGN_OR_RETURN(const Item key, Next());
+    Item key;
+    DDC_RETURN_IF_ERROR(Next(&key));
     const std::string_view k = key.text();
     std::optional<Item>* slot = nullptr;
     Kind want = Kind::kBytes;
@@ -171,61 +230,64 @@ Status Decoder::ReadScope(size_t index, Scope* out) {
       slot = &name;
       want = Kind::kText;
     } else {
-      return Fail(key.offset, field + " has unknown key " + Quote(k));
+      return Fail(key.offset, Field("scope", index).str() + " has unknown key " + Quote(k));
     }
-    DDC_ASSIGN_OR_RETURN(*slot, NextOf(want, field + " " + std::string(k)));
+    DDC_RETURN_IF_ERROR(NextOf(want, Field("scope", index, k), &slot->emplace()));
   }
-  if (!name) return Fail(map.offset, field + " has no name");
+  if (!name) return Fail(map.offset, Field("scope", index).str() + " has no name");
   DDC_RETURN_IF_ERROR(event_internal::ValidateScopeName(name->text(), index));
-  const std::string label = "scope " + Quote(name->text());
-  if (ct && pt) return Fail(map.offset, label + " has both ct (sealed) and pt (public)");
-  if (!ct && !pt) return Fail(map.offset, label + " has neither ct (sealed) nor pt (public)");
-  if (!comp) return Fail(map.offset, label + " has no comp");
+  auto label = [&name] { return "scope " + Quote(name->text()); };
+  if (ct && pt) return Fail(map.offset, label() + " has both ct (sealed) and pt (public)");
+  if (!ct && !pt) return Fail(map.offset, label() + " has neither ct (sealed) nor pt (public)");
+  if (!comp) return Fail(map.offset, label() + " has no comp");
   if (ct) {
-    if (!kv) return Fail(map.offset, "sealed " + label + " has no kv");
-    if (!nonce) return Fail(map.offset, "sealed " + label + " has no nonce");
+    if (!kv) return Fail(map.offset, "sealed " + label() + " has no kv");
+    if (!nonce) return Fail(map.offset, "sealed " + label() + " has no nonce");
   } else if (kv || nonce) {
     return Fail((kv ? kv : nonce)->offset,
-                "public " + label + " has " + (kv ? "kv" : "nonce") + ", a sealed-scope key");
+                "public " + label() + " has " + (kv ? "kv" : "nonce") + ", a sealed-scope key");
   }
   if (comp->value > 1) {
-    return Fail(comp->offset, label + " compression " + std::to_string(comp->value) +
+    return Fail(comp->offset, label() + " compression " + std::to_string(comp->value) +
                                   " is unknown (0 none, 1 zstd)");
   }
-  out->name.assign(name->text());
+  out->name = name->text();
   out->compression = static_cast<ScopeCompression>(comp->value);
   out->sealed = ct.has_value();
   if (pt) {
-    out->data.assign(pt->text());
+    out->data = pt->text();
     return Status::OK();
   }
   if (kv->value > UINT32_MAX) {
-    return Fail(kv->offset, label + " key version " + std::to_string(kv->value) + " is more than " +
-                                std::to_string(UINT32_MAX));
+    return Fail(kv->offset, label() + " key version " + std::to_string(kv->value) +
+                                " is more than " + std::to_string(UINT32_MAX));
   }
   if (nonce->data.size() != kScopeNonceBytes) {
-    return Fail(nonce->offset, label + " nonce is " + std::to_string(nonce->data.size()) +
+    return Fail(nonce->offset, label() + " nonce is " + std::to_string(nonce->data.size()) +
                                    " bytes want " + std::to_string(kScopeNonceBytes));
   }
   if (ct->data.size() < kScopeTagBytes) {
-    return Fail(ct->offset, label + " ciphertext is " + std::to_string(ct->data.size()) +
+    return Fail(ct->offset, label() + " ciphertext is " + std::to_string(ct->data.size()) +
                                 " bytes, less than the " + std::to_string(kScopeTagBytes) +
                                 "-byte AEAD tag");
   }
   out->key_version = static_cast<uint32_t>(kv->value);
-  std::memcpy(out->nonce.data(), nonce->data.data(), kScopeNonceBytes);
-  out->data.assign(ct->text());
+  out->nonce = nonce->data;
+  out->data = ct->text();
   return Status::OK();
 }
 
 Status Decoder::ReadBatch(BatchProof* out) {
-  DDC_ASSIGN_OR_RETURN(const Item map, NextOf(Kind::kMap, "batch"));
+  Item map;
+  DDC_RETURN_IF_ERROR(NextOf(Kind::kMap, "batch", &map));
   bool has_path = false, has_root = false, has_size = false, has_index = false;
   for (uint64_t i = 0; i < map.value; ++i) {
-    DDC_ASSIGN_OR_RETURN(const Item key, Next());
+    Item key;
+    DDC_RETURN_IF_ERROR(Next(&key));
     const std::string_view k = key.text();
     if (k == "path") {
-      DDC_ASSIGN_OR_RETURN(const Item list, NextOf(Kind::kArray, "batch path"));
+      Item list;
+      DDC_RETURN_IF_ERROR(NextOf(Kind::kArray, "batch path", &list));
       if (list.value > event_internal::kMaxBatchPathHashes) {
         return Fail(list.offset, "batch path has " + std::to_string(list.value) +
                                      " hashes, more than " +
@@ -233,18 +295,20 @@ Status Decoder::ReadBatch(BatchProof* out) {
       }
       out->path.resize(static_cast<size_t>(list.value));
       for (size_t h = 0; h < out->path.size(); ++h) {
-        DDC_RETURN_IF_ERROR(ReadFixed("batch path hash " + std::to_string(h), out->path[h]));
+        DDC_RETURN_IF_ERROR(ReadFixed(Field("batch path hash", h), out->path[h]));
       }
       has_path = true;
     } else if (k == "root") {
       DDC_RETURN_IF_ERROR(ReadFixed("batch root", out->root));
       has_root = true;
     } else if (k == "size") {
-      DDC_ASSIGN_OR_RETURN(const Item v, NextOf(Kind::kUint, "batch size"));
+      Item v;
+      DDC_RETURN_IF_ERROR(NextOf(Kind::kUint, "batch size", &v));
       out->size = v.value;
       has_size = true;
     } else if (k == "index") {
-      DDC_ASSIGN_OR_RETURN(const Item v, NextOf(Kind::kUint, "batch index"));
+      Item v;
+      DDC_RETURN_IF_ERROR(NextOf(Kind::kUint, "batch index", &v));
       out->index = v.value;
       has_index = true;
     } else {
@@ -261,7 +325,8 @@ Status Decoder::ReadBatch(BatchProof* out) {
 }
 
 Result<Event> Decoder::Run() {
-  DDC_ASSIGN_OR_RETURN(const Item top, Next());
+  Item top;
+  DDC_RETURN_IF_ERROR(Next(&top));
   if (top.kind != Kind::kMap) return Fail(0, "event is " + WithArticle(top.kind) + ", want a map");
   Event event;
   if (layout_ != nullptr) {
@@ -284,10 +349,12 @@ Result<Event> Decoder::Run() {
   };
   uint32_t seen = 0;
   for (uint64_t i = 0; i < top.value; ++i) {
-    DDC_ASSIGN_OR_RETURN(const Item key, Next());
+    Item key;
+    DDC_RETURN_IF_ERROR(Next(&key));
     const std::string_view k = key.text();
     if (k == "v") {
-      DDC_ASSIGN_OR_RETURN(const Item v, NextOf(Kind::kUint, "v"));
+      Item v;
+      DDC_RETURN_IF_ERROR(NextOf(Kind::kUint, "v", &v));
       if (v.value != kEventVersion) {
         return Fail(v.offset, "version " + std::to_string(v.value) + " is not supported (want " +
                                   std::to_string(kEventVersion) + ")");
@@ -297,7 +364,8 @@ Result<Event> Decoder::Run() {
       DDC_RETURN_IF_ERROR(ReadText("id", kMaxEventIdBytes, &event.id));
       seen |= kId;
     } else if (k == "ts") {
-      DDC_ASSIGN_OR_RETURN(const Item v, NextOf(Kind::kUint, "ts"));
+      Item v;
+      DDC_RETURN_IF_ERROR(NextOf(Kind::kUint, "ts", &v));
       event.timestamp_ms = v.value;
       seen |= kTs;
     } else if (k == "sig") {
@@ -316,7 +384,8 @@ Result<Event> Decoder::Run() {
       DDC_RETURN_IF_ERROR(ReadBatch(&event.batch.emplace()));
       Cut(key.offset);
     } else if (k == "bucket") {
-      DDC_ASSIGN_OR_RETURN(const Item v, NextOf(Kind::kUint, "bucket"));
+      Item v;
+      DDC_RETURN_IF_ERROR(NextOf(Kind::kUint, "bucket", &v));
       event.bucket = v.value;
       seen |= kBucket;
     } else if (k == "scopes") {
@@ -347,24 +416,29 @@ Result<Event> Decoder::Run() {
 
 namespace {
 
-Result<Event> Decode(std::span<const uint8_t> bytes, event_internal::EventLayout* layout) {
+Result<Event> Decode(std::span<const uint8_t> bytes, event_internal::EventLayout* layout,
+                     bool copy_scopes) {
   if (bytes.size() > kMaxEventBytes) {
     return Status::InvalidArgument("event: " + std::to_string(bytes.size()) +
                                    " bytes, more than the " + std::to_string(kMaxEventBytes) +
                                    " an event may have");
   }
-  Decoder decoder(bytes, layout);
+  Decoder decoder(bytes, layout, copy_scopes);
   return decoder.Run();
 }
 
 }  // namespace
 
-Result<Event> DecodeEvent(std::span<const uint8_t> bytes) { return Decode(bytes, nullptr); }
+Result<Event> DecodeEvent(std::span<const uint8_t> bytes) { return Decode(bytes, nullptr, true); }
 
 namespace event_internal {
 
 Result<Event> DecodeEventWithLayout(std::span<const uint8_t> bytes, EventLayout* layout) {
-  return Decode(bytes, layout);
+  return Decode(bytes, layout, true);
+}
+
+Result<Event> DecodeEventEnvelope(std::span<const uint8_t> bytes, EventLayout* layout) {
+  return Decode(bytes, layout, false);
 }
 
 }  // namespace event_internal

@@ -35,6 +35,10 @@ Status ValidateBatchShape(uint64_t size, uint64_t index, size_t path_hashes);
 // to `prefix` (so that signing bytes need no second copy).
 Result<std::string> EncodeUnsignedEvent(const Event& event, std::string_view prefix);
 
+// The failure of a signature check: `what` ("signature", "batch signature") does not verify
+// for `user`. One wording for every path that checks signatures.
+Status BadSignature(const PublicKey& user, std::string_view what);
+
 // Lower-case hex, for messages.
 using ddc::Hex;  // engine/base/hex.h
 

@@ -43,11 +43,6 @@ Signature SignMessage(std::span<const uint8_t> message, const KeyPair& key) {
   return sig;
 }
 
-Status BadSignature(const PublicKey& user, std::string_view what) {
-  return Status::InvalidArgument("event: " + std::string(what) + " does not verify for user " +
-                                 event_internal::Hex(user));
-}
-
 Status CheckSigner(const Event& event, const KeyPair& key, size_t index) {
   if (event.user != key.public_key) {
     return Status::InvalidArgument(
@@ -128,7 +123,7 @@ Status VerifyBatchSignature(const PublicKey& user, const Hash32& root, uint64_t 
   const BatchMessage message = MakeBatchMessage(root, size);
   if (crypto_sign_verify_detached(signature.data(), message.data(), message.size(), user.data()) !=
       0) {
-    return BadSignature(user, "batch signature");
+    return event_internal::BadSignature(user, "batch signature");
   }
   return Status::OK();
 }
@@ -157,7 +152,7 @@ Status VerifyEventSignature(const Event& event) {
   EnsureSodium();
   if (crypto_sign_verify_detached(event.signature.data(), AsBytes(message).data(), message.size(),
                                   event.user.data()) != 0) {
-    return BadSignature(event.user, "signature");
+    return event_internal::BadSignature(event.user, "signature");
   }
   return Status::OK();
 }

@@ -92,8 +92,9 @@ Status VerifySingle(const UnsignedPieces& u, const Event& event) {
                                               message.size(), event.user.data()) == 0;
   // A rare big event should not pin megabytes to the thread for its lifetime.
   if (message.capacity() > (64u << 10)) std::string().swap(message);
-  // The slow path words a failure exactly as VerifyEventSignature does.
-  return ok ? Status::OK() : VerifyEventSignature(event);
+  // Worded as VerifyEventSignature words it; not by calling it, because `event` may be an
+  // envelope (DecodeEventEnvelope) whose re-encoding is not the signed message.
+  return ok ? Status::OK() : BadSignature(event.user, "signature");
 }
 
 }  // namespace

@@ -24,6 +24,12 @@ struct EventLayout {
 // DecodeEvent, also filling `layout`.
 Result<Event> DecodeEventWithLayout(std::span<const uint8_t> bytes, EventLayout* layout);
 
+// DecodeEventWithLayout for the append path, which stores the encoding as it is and needs only
+// the envelope (user, bucket, id, timestamp, prev, batch proof, signature): every scope is
+// checked exactly as DecodeEvent checks it, but none is copied, so `scopes` is left empty.
+// It accepts and rejects exactly the inputs DecodeEvent does, with the same status.
+Result<Event> DecodeEventEnvelope(std::span<const uint8_t> bytes, EventLayout* layout);
+
 // UnsignedEventCid of the event `encoded` holds. Because the encoding is canonical, the
 // unsigned encoding is the same bytes with the `sig` and `batch` pairs left out and the map's
 // pair count lowered; this hashes exactly those bytes. REQUIRES: DecodeEvent(encoded) succeeded
@@ -33,7 +39,9 @@ Result<Cid> UnsignedCidOfEncoding(std::span<const uint8_t> encoded);
 Cid UnsignedCidOfEncoding(std::span<const uint8_t> encoded, const EventLayout& layout);
 
 // VerifyEventSignature for a single-signed event (no batch field), over signing bytes cut from
-// `encoded` instead of re-encoded from `event`. REQUIRES: event == DecodeEvent(encoded).
+// `encoded` instead of re-encoded from `event`. REQUIRES: event == DecodeEvent(encoded); the
+// layout form also takes the envelope DecodeEventEnvelope(encoded, &layout) gave, but only
+// without a batch field (a batch path is checked against the event's re-encoding).
 Status VerifySingleSignatureOfEncoding(std::span<const uint8_t> encoded, const Event& event);
 Status VerifySingleSignatureOfEncoding(std::span<const uint8_t> encoded, const Event& event,
                                        const EventLayout& layout);

@@ -80,7 +80,8 @@ std::vector<Result<AppendResult>> StoreImpl::AppendBatch(
                                            std::to_string(kMaxEventBytes) + ")");
         continue;
       }
-      auto e = event_internal::DecodeEventWithLayout(events[i], &layouts[i]);
+      // The record stores the caller's bytes, and the write path reads only the envelope.
+      auto e = event_internal::DecodeEventEnvelope(events[i], &layouts[i]);
       if (!e.ok()) {
         p.status = e.status();
         continue;
@@ -188,7 +189,7 @@ void StoreImpl::CheckBatch(const PublicKey& user, const Hash32& root, uint64_t s
     const event_internal::BatchTree tree(std::move(leaf_hashes));
     if (tree.root() != root) whole = false;  // Some path is wrong: find which below.
     for (uint64_t k = 0; whole && k < size; ++k) {
-      if (decoded[by_index[k]].batch->path != tree.Path(k)) whole = false;
+      if (!tree.PathEquals(k, decoded[by_index[k]].batch->path)) whole = false;
     }
   }
   if (!whole) {

@@ -257,6 +257,17 @@ TEST(CborReaderTest, DepthLimit) {
   for (int i = 0; i < 16; ++i) deep += "81";
   EXPECT_EQ(ReadError(deep + "00"), "");
   EXPECT_EQ(ReadError("81" + deep + "00"), "nesting deeper than 16 at byte 16");
+  // Limits above the default (the reader tracks those containers apart): 40 nested arrays,
+  // each holding the next and a 0 after it, so that every level is closed in turn.
+  std::string deeper;
+  for (int i = 0; i < 40; ++i) deeper += "82";
+  deeper += "00";
+  for (int i = 0; i < 40; ++i) deeper += "00";
+  EXPECT_EQ(ReadError(deeper, 40), "");
+  EXPECT_EQ(ReadError(deeper, 39), "nesting deeper than 39 at byte 39");
+  EXPECT_EQ(ReadError(deeper.substr(0, deeper.size() - 2), 40),
+            "unexpected end of input at byte 80");
+  EXPECT_EQ(ReadError(deeper + "00", 40), "trailing bytes after the top-level item at byte 81");
 }
 
 TEST(CborReaderTest, SkipReadsOneWholeItem) {

@@ -11,6 +11,7 @@
 
 #include "ddc/event.h"
 #include "engine/event/cbor.h"
+#include "engine/event/unsigned_cid.h"
 #include "tests/event/event_testing.h"
 #include "tests/test_util.h"
 
@@ -127,9 +128,13 @@ RawMap ValidBatch() {
 
 Status Decode(const std::string& bytes) { return DecodeEvent(AsBytes(bytes)).status(); }
 
-// Expects DecodeEvent to reject `bytes` with InvalidArgument "event: ...<want>...".
+// Expects DecodeEvent to reject `bytes` with InvalidArgument "event: ...<want>...", and the
+// append path's DecodeEventEnvelope to reject it with the very same status.
 void ExpectRejected(const std::string& bytes, const std::string& want) {
   const Status s = Decode(bytes);
+  event_internal::EventLayout layout;
+  EXPECT_EQ(event_internal::DecodeEventEnvelope(AsBytes(bytes), &layout).status().ToString(),
+            s.ToString());
   ASSERT_FALSE(s.ok()) << "accepted; wanted an error containing: " << want;
   EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
   EXPECT_EQ(s.message().rfind("event: ", 0), 0u) << s.message();
