@@ -108,6 +108,15 @@ Cid UnsignedCidOfEncoding(std::span<const uint8_t> encoded, const EventLayout& l
   return HashUnsigned(PiecesOf(encoded, layout));
 }
 
+void AppendUnsignedEncoding(std::span<const uint8_t> encoded, const EventLayout& layout,
+                            std::string* out) {
+  const UnsignedPieces u = PiecesOf(encoded, layout);
+  out->push_back(static_cast<char>(u.head));
+  for (size_t i = 0; i < u.count; ++i) {
+    out->append(reinterpret_cast<const char*>(u.pieces[i].data()), u.pieces[i].size());
+  }
+}
+
 Status VerifySingleSignatureOfEncoding(std::span<const uint8_t> encoded, const Event& event) {
   if (event.batch) return VerifyEventSignature(event);
   DDC_ASSIGN_OR_RETURN(UnsignedPieces u, CutUnsigned(encoded));

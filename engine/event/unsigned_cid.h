@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <string>
 
 #include "ddc/cid.h"
 #include "ddc/event.h"
@@ -37,6 +38,10 @@ Result<Event> DecodeEventEnvelope(std::span<const uint8_t> bytes, EventLayout* l
 Result<Cid> UnsignedCidOfEncoding(std::span<const uint8_t> encoded);
 // The same from the layout DecodeEventWithLayout(encoded) gave, without parsing.
 Cid UnsignedCidOfEncoding(std::span<const uint8_t> encoded, const EventLayout& layout);
+// Appends to `out` the unsigned encoding whose CID UnsignedCidOfEncoding(encoded, layout) is
+// (its BLAKE2b-256 digest, as a dag-cbor CID): for hashing many at once with Blake2b256Many.
+void AppendUnsignedEncoding(std::span<const uint8_t> encoded, const EventLayout& layout,
+                            std::string* out);
 
 // VerifyEventSignature for a single-signed event (no batch field), over signing bytes cut from
 // `encoded` instead of re-encoded from `event`. REQUIRES: event == DecodeEvent(encoded); the

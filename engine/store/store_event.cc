@@ -28,6 +28,10 @@ namespace {
 // commit carries many, small enough that verification overlaps the previous step's sync.
 constexpr size_t kAppendChunkEvents = 128;
 
+// Events decoded between two multi-message hashing steps of AppendBatch: enough to fill the
+// hash lanes many times over, few enough that the unsigned encodings stay in cache.
+constexpr size_t kHashStep = 64;
+
 std::span<const uint8_t> AsBytes(std::string_view s) {
   return std::span(reinterpret_cast<const uint8_t*>(s.data()), s.size());
 }
@@ -70,31 +74,55 @@ std::vector<Result<AppendResult>> StoreImpl::AppendBatch(
   std::vector<AppendResult> placed(n);
   std::vector<timeline::Hash> batch_leaves(n);  // Leaf hash of each batch-signed event.
   std::vector<event_internal::EventLayout> layouts(n);
-  // 1. Decode and prepare everything (several cores); no signature work yet.
+  // 1. Decode and prepare everything (several cores); no signature work yet. The content
+  //    addresses and batch-tree leaves are hashed kHashStep events at a time (Blake2b256Many).
   ParallelFor(n, 16, [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) {
-      Prepared& p = prepared[i];
-      if (events[i].size() > kMaxEventBytes) {
-        p.status = Status::InvalidArgument("event of " + std::to_string(events[i].size()) +
-                                           " bytes exceeds kMaxEventBytes (" +
-                                           std::to_string(kMaxEventBytes) + ")");
-        continue;
+    std::string unsigned_bytes;        // Unsigned encodings of the step's batch-signed events,
+    std::vector<size_t> leaf_events;   // which events they are,
+    std::vector<size_t> leaf_offsets;  // and where each starts in unsigned_bytes.
+    std::vector<std::span<const uint8_t>> leaf_inputs;
+    std::vector<std::array<uint8_t, 32>> leaf_digests(kHashStep);
+    for (size_t step = begin; step < end; step += kHashStep) {
+      const size_t stop = std::min(end, step + kHashStep);
+      unsigned_bytes.clear();
+      leaf_events.clear();
+      leaf_offsets.clear();
+      for (size_t i = step; i < stop; ++i) {
+        Prepared& p = prepared[i];
+        if (events[i].size() > kMaxEventBytes) {
+          p.status = Status::InvalidArgument("event of " + std::to_string(events[i].size()) +
+                                             " bytes exceeds kMaxEventBytes (" +
+                                             std::to_string(kMaxEventBytes) + ")");
+          continue;
+        }
+        // The record stores the caller's bytes, and the write path reads only the envelope.
+        auto e = event_internal::DecodeEventEnvelope(events[i], &layouts[i]);
+        if (!e.ok()) {
+          p.status = e.status();
+          continue;
+        }
+        decoded[i] = std::move(*e);
+        if (decoded[i].batch) {
+          leaf_events.push_back(i);
+          leaf_offsets.push_back(unsigned_bytes.size());
+          event_internal::AppendUnsignedEncoding(events[i], layouts[i], &unsigned_bytes);
+        }
+        p.type = log::RecordType::kEvent;
+        p.event = &decoded[i];
+        p.append = &placed[i];
       }
-      // The record stores the caller's bytes, and the write path reads only the envelope.
-      auto e = event_internal::DecodeEventEnvelope(events[i], &layouts[i]);
-      if (!e.ok()) {
-        p.status = e.status();
-        continue;
+      PrepareMany(events.subspan(step, stop - step), Codec::kDagCbor, &prepared[step]);
+      leaf_inputs.clear();
+      for (size_t k = 0; k < leaf_events.size(); ++k) {
+        const size_t to = k + 1 < leaf_events.size() ? leaf_offsets[k + 1] : unsigned_bytes.size();
+        leaf_inputs.push_back(
+            AsBytes(unsigned_bytes).subspan(leaf_offsets[k], to - leaf_offsets[k]));
       }
-      decoded[i] = std::move(*e);
-      if (decoded[i].batch) {
-        const Cid leaf = event_internal::UnsignedCidOfEncoding(events[i], layouts[i]);
-        batch_leaves[i] = timeline::LeafHash(leaf.ToBytes());
+      Blake2b256Many(leaf_inputs, leaf_digests);
+      for (size_t k = 0; k < leaf_events.size(); ++k) {
+        const Cid leaf(Codec::kDagCbor, leaf_digests[k]);
+        batch_leaves[leaf_events[k]] = timeline::LeafHash(leaf.ToBytes());
       }
-      Prepare(events[i], Codec::kDagCbor, &p);
-      p.type = log::RecordType::kEvent;
-      p.event = &decoded[i];
-      p.append = &placed[i];
     }
   });
   // 2. Verify signatures chunk by chunk, and commit each chunk while the next is verified, so

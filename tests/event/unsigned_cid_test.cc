@@ -46,6 +46,12 @@ TEST(UnsignedCidTest, FromTheEncodingEqualsFromTheEvent) {
       EXPECT_EQ(layout.cuts, e.batch ? 2 : 1);
       EXPECT_EQ(event_internal::UnsignedCidOfEncoding(AsBytes(bytes), layout), *slow)
           << "round " << round;
+      // Appended behind other bytes, as the append path hashes many at once.
+      std::string many = "earlier bytes";
+      event_internal::AppendUnsignedEncoding(AsBytes(bytes), layout, &many);
+      ASSERT_EQ(many.substr(0, 13), "earlier bytes");
+      EXPECT_EQ(Cid::Of(Codec::kDagCbor, std::string_view(many).substr(13)), *slow)
+          << "round " << round;
     }
   }
 }
