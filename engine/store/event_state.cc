@@ -25,8 +25,7 @@ size_t TimelineKeyHash::operator()(const TimelineKey& k) const noexcept {
   return h ^ (k.bucket * 0x9e3779b97f4a7c15ull);
 }
 
-EventState::IdHash EventState::HashId(uint64_t bucket, const PublicKey& user,
-                                      const std::string& id) {
+IdTable::Key EventState::HashId(uint64_t bucket, const PublicKey& user, const std::string& id) {
   // BLAKE2b over (bucket, user, id length, id): 128 bits of it name the id.
   std::array<uint8_t, 8 + sizeof(PublicKey) + 4 + kMaxEventIdBytes> buf{};
   const size_t n = std::min(id.size(), kMaxEventIdBytes);  // Decoded events are within it.
@@ -36,18 +35,19 @@ EventState::IdHash EventState::HashId(uint64_t bucket, const PublicKey& user,
   EncodeFixed32(p + 8 + user.size(), static_cast<uint32_t>(n));
   std::copy_n(id.data(), n, p + 12 + user.size());
   const auto digest = Blake2b256(std::span(p, 12 + user.size() + n));
-  IdHash h{};
+  IdTable::Key h{};
   std::memcpy(h.data(), digest.data(), sizeof(h));
   return h;
 }
 
 Result<EventState::Check> EventState::CheckEvent(const Event& event, const Cid& cid,
+                                                 const IdTable::Key& id_hash,
                                                  const CidOf& cid_of) const {
   const TimelineKey key{event.bucket, event.user};
   auto it = timelines_.find(key);
   const TimelineState* t = it == timelines_.end() ? nullptr : it->second.get();
-  if (auto id = ids_.find(HashId(event.bucket, event.user, event.id)); id != ids_.end()) {
-    DDC_ASSIGN_OR_RETURN(Cid stored, cid_of(id->second));
+  if (const std::optional<uint64_t> id = ids_.Find(id_hash)) {
+    DDC_ASSIGN_OR_RETURN(Cid stored, cid_of(*id));
     if (stored != cid) {
       return Status::Conflict("event id \"" + event.id + "\" of " +
                               Describe(event.bucket, event.user) + " is taken by event " +
@@ -55,9 +55,9 @@ Result<EventState::Check> EventState::CheckEvent(const Event& event, const Cid& 
     }
     Check c;
     c.existed = true;
-    c.journal_index = id->second;
+    c.journal_index = *id;
     if (t != nullptr) {
-      auto pos = PositionOf(*t, id->second);
+      auto pos = PositionOf(*t, *id);
       if (pos) c.position = *pos;
     }
     return c;
@@ -85,7 +85,8 @@ Result<EventState::Check> EventState::CheckEvent(const Event& event, const Cid& 
   return c;
 }
 
-uint64_t EventState::Assign(const Event& event, const Cid& cid, const index::Location& location) {
+uint64_t EventState::Assign(const Event& event, const Cid& cid, const IdTable::Key& id_hash,
+                            const index::Location& location) {
   const TimelineKey key{event.bucket, event.user};
   auto& slot = timelines_[key];
   if (slot == nullptr) {
@@ -105,7 +106,7 @@ uint64_t EventState::Assign(const Event& event, const Cid& cid, const index::Loc
   journal_tree_.AppendLeafHash(
       timeline::LeafHash(std::span(reinterpret_cast<const uint8_t*>(leaf.data()), leaf.size())));
   journal_locations_.push_back(location);
-  ids_.emplace(HashId(event.bucket, event.user, event.id), journal_index);
+  ids_.Insert(id_hash, journal_index);
   if (touched_.empty() || touched_.back() != t) touched_.push_back(t);
   pending_cids_.push_back(cid);
   return journal_index;
@@ -141,9 +142,9 @@ const TimelineState* EventState::FindAssigned(uint64_t bucket, const PublicKey& 
 
 std::optional<uint64_t> EventState::FindId(uint64_t bucket, const PublicKey& user,
                                            const std::string& id) const {
-  auto it = ids_.find(HashId(bucket, user, id));
-  if (it == ids_.end() || it->second >= journal_committed_) return std::nullopt;
-  return it->second;
+  const std::optional<uint64_t> j = ids_.Find(HashId(bucket, user, id));
+  if (!j || *j >= journal_committed_) return std::nullopt;
+  return j;
 }
 
 std::optional<uint64_t> EventState::PositionOf(const TimelineState& t,
@@ -196,9 +197,9 @@ void EventState::Export(EventSnapshotData* out) const {
     e.journal_leaf = journal_tree_.PerfectNode(0, j);
   }
   out->ids.reserve(ids_.size());
-  for (const auto& [hash, j] : ids_) {
+  ids_.ForEach([&](const IdTable::Key& hash, uint64_t j) {
     if (j < journal_committed_) out->ids.push_back(EventSnapshotData::Id{hash, j});
-  }
+  });
 }
 
 Status EventState::Restore(const EventSnapshotData& data) {
@@ -231,16 +232,15 @@ Status EventState::Restore(const EventSnapshotData& data) {
     if (t->journal_indexes.empty()) return Status::Corruption("events.snap: an empty timeline");
     t->committed = t->assigned();
   }
-  for (const auto& id : data.ids) ids_.emplace(id.hash, id.journal_index);
+  ids_.Reserve(data.ids.size());
+  for (const auto& id : data.ids) ids_.Insert(id.hash, id.journal_index);
   journal_committed_ = journal_locations_.size();
   return Status::OK();
 }
 
 size_t EventState::MemoryBytes() const {
   size_t bytes = journal_locations_.capacity() * sizeof(index::Location) +
-                 journal_tree_.MemoryBytes() +
-                 ids_.size() * (sizeof(IdHash) + sizeof(uint64_t) + 2 * sizeof(void*)) +
-                 ids_.bucket_count() * sizeof(void*);
+                 journal_tree_.MemoryBytes() + ids_.MemoryBytes();
   for (const auto& [key, t] : timelines_) {
     bytes += sizeof(TimelineState) + 2 * sizeof(void*) + t->tree.MemoryBytes() +
              t->journal_indexes.capacity() * sizeof(uint64_t);

@@ -26,6 +26,7 @@
 #include "ddc/status.h"
 #include "engine/index/cid_index.h"
 #include "engine/store/event_snapshot.h"
+#include "engine/store/id_table.h"
 #include "engine/timeline/merkle_tree.h"
 
 namespace ddc {
@@ -67,11 +68,26 @@ class EventState {
   // Checks `event` (with CID `cid`) against the assigned state: the same event again (existed),
   // its event id taken by another event (Conflict), `prev` not the timeline head (Conflict), a
   // timestamp before the head's (InvalidArgument); else the position it would get.
-  Result<Check> CheckEvent(const Event& event, const Cid& cid, const CidOf& cid_of) const;
+  // `id_hash` is HashId(event.bucket, event.user, event.id), which the append path computes
+  // on the calling threads rather than in the serial group commit.
+  Result<Check> CheckEvent(const Event& event, const Cid& cid, const IdTable::Key& id_hash,
+                           const CidOf& cid_of) const;
+  Result<Check> CheckEvent(const Event& event, const Cid& cid, const CidOf& cid_of) const {
+    return CheckEvent(event, cid, HashId(event.bucket, event.user, event.id), cid_of);
+  }
 
-  // Assigns the next position and journal index. REQUIRES: CheckEvent said it is new.
-  // Returns the journal index.
-  uint64_t Assign(const Event& event, const Cid& cid, const index::Location& location);
+  // Assigns the next position and journal index. REQUIRES: CheckEvent said it is new, and
+  // id_hash is the event's HashId. Returns the journal index.
+  uint64_t Assign(const Event& event, const Cid& cid, const IdTable::Key& id_hash,
+                  const index::Location& location);
+  uint64_t Assign(const Event& event, const Cid& cid, const index::Location& location) {
+    return Assign(event, cid, HashId(event.bucket, event.user, event.id), location);
+  }
+
+  // The 128-bit name of an event id within its timeline: BLAKE2b of (bucket, user, id).
+  static IdTable::Key HashId(uint64_t bucket, const PublicKey& user, const std::string& id);
+  // Starts loading the id table slot of `id_hash` (the leader does this a few events ahead).
+  void PrefetchId(const IdTable::Key& id_hash) const { ids_.Prefetch(id_hash); }
 
   // Makes every assigned event visible to readers.
   void Publish();
@@ -108,16 +124,10 @@ class EventState {
   std::optional<Cid> PendingCid(uint64_t journal_index) const;
 
  private:
-  using IdHash = std::array<uint64_t, 2>;
-  struct IdHashHasher {
-    size_t operator()(const IdHash& h) const noexcept { return h[0]; }
-  };
-  static IdHash HashId(uint64_t bucket, const PublicKey& user, const std::string& id);
-
   std::unordered_map<TimelineKey, std::unique_ptr<TimelineState>, TimelineKeyHash> timelines_;
   std::map<uint64_t, std::vector<TimelineState*>> bucket_users_;
   // Event id (128-bit hash of bucket, user and id) -> journal index. 2^-128 collision odds.
-  std::unordered_map<IdHash, uint64_t, IdHashHasher> ids_;
+  IdTable ids_;
   std::vector<index::Location> journal_locations_;  // Journal index -> event record.
   timeline::MemoryTree journal_tree_;
   uint64_t journal_committed_ = 0;

@@ -102,6 +102,7 @@ std::vector<Result<AppendResult>> StoreImpl::AppendBatch(
           continue;
         }
         decoded[i] = std::move(*e);
+        p.event_id_hash = EventState::HashId(decoded[i].bucket, decoded[i].user, decoded[i].id);
         if (decoded[i].batch) {
           leaf_events.push_back(i);
           leaf_offsets.push_back(unsigned_bytes.size());
@@ -248,8 +249,8 @@ Result<Cid> StoreImpl::JournalEventCid(uint64_t journal_index) const {
 // REQUIRES: leader state.
 Status StoreImpl::WriteEventRecord(Prepared& p) {
   // The leader is the only writer of events_, so it reads without the lock.
-  auto check =
-      events_.CheckEvent(*p.event, p.cid, [this](uint64_t j) { return JournalEventCid(j); });
+  auto check = events_.CheckEvent(*p.event, p.cid, p.event_id_hash,
+                                  [this](uint64_t j) { return JournalEventCid(j); });
   if (!check.ok()) {
     p.status = check.status();
     return Status::OK();
@@ -264,7 +265,7 @@ Status StoreImpl::WriteEventRecord(Prepared& p) {
   index::Location loc;
   DDC_RETURN_IF_ERROR(BufferRecord(p, std::nullopt, &loc));
   std::unique_lock<std::shared_mutex> lock(events_mu_);
-  const uint64_t j = events_.Assign(*p.event, p.cid, loc);
+  const uint64_t j = events_.Assign(*p.event, p.cid, p.event_id_hash, loc);
   *p.append = AppendResult{p.cid, check->position, j, false};
   return Status::OK();
 }

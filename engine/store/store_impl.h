@@ -144,7 +144,8 @@ class StoreImpl final : public Store {
   // A blob after hashing and compression, ready for the writer.
   struct Prepared {
     log::RecordType type = log::RecordType::kBlob;
-    Event* event = nullptr;          // kEvent: the decoded envelope (no scopes).
+    Event* event = nullptr;          // kEvent: the decoded envelope (no scopes),
+    IdTable::Key event_id_hash{};    // and EventState::HashId of its id.
     AppendResult* append = nullptr;  // kEvent: where the writer reports its placement.
     const CheckpointRecord* checkpoint = nullptr;  // kCheckpoint: listed once committed.
     const GrantRecord* grant = nullptr;            // kGrant: listed once committed.

@@ -210,8 +210,14 @@ Status StoreImpl::WriteGroup(const std::vector<Writer*>& group) {
       }
       if (i >= prefetched) {
         prefetched = std::min(ready, i + kPrefetchRecords);
-        for (size_t j = i; j < prefetched; ++j)
-          index_.Prefetch(index::CidIndex::Tag(w->blobs[j].cid));
+        for (size_t j = i; j < prefetched; ++j) {
+          const Prepared& ahead = w->blobs[j];
+          if (ahead.type == log::RecordType::kEvent) {
+            events_.PrefetchId(ahead.event_id_hash);
+          } else {
+            index_.Prefetch(index::CidIndex::Tag(ahead.cid));
+          }
+        }
       }
       Prepared& p = w->blobs[i];
       if (!p.status.ok()) continue;
