@@ -235,7 +235,16 @@ Status Reader::Next(Item* out) {
   item.offset = offset_;
   uint8_t major = 0;
   uint64_t arg = 0;
-  DDC_RETURN_IF_ERROR(ReadHead(&major, &arg));
+  // Most heads are a single byte (keys, small counts and integers): take those here, and
+  // leave everything else, errors included, to ReadHead.
+  const uint8_t initial = offset_ < input_.size() ? input_[offset_] : 0xff;
+  if ((initial & 0x1f) < 24 && (initial >> 5) != kMajorSimple) {
+    major = static_cast<uint8_t>(initial >> 5);
+    arg = initial & 0x1f;
+    offset_ += 1;
+  } else {
+    DDC_RETURN_IF_ERROR(ReadHead(&major, &arg));
+  }
   switch (major) {
     case kMajorUint:
       item.kind = Kind::kUint;
@@ -306,10 +315,14 @@ Status Reader::Consume(const Item& item) {
       if (parent.has_key) {
         const std::string_view last(reinterpret_cast<const char*>(parent.last_key.data()),
                                     parent.last_key.size());
-        if (last == item.text()) {
+        const std::string_view key = item.text();
+        // KeyLess and the duplicate check with one comparison of the bytes, at most.
+        const int order =
+            last.size() != key.size() ? (last.size() < key.size() ? -1 : 1) : last.compare(key);
+        if (order == 0) {
           return Error(item.offset, "duplicate map key \"" + std::string(item.text()) + "\"");
         }
-        if (!KeyLess(last, item.text())) {
+        if (order > 0) {
           return Error(item.offset, "map keys not in canonical order (\"" +
                                         std::string(item.text()) + "\" after \"" +
                                         std::string(last) + "\")");
