@@ -39,8 +39,8 @@ constexpr uint64_t kIv[8] = {0x6a09e667f3bcc908ULL, 0xbb67ae8584caa73bULL, 0x3c6
 // Parameter block word 0 for a 32-byte digest, no key, fanout 1, depth 1 (RFC 7693 section 2.5).
 constexpr uint64_t kParam0 = 0x01010000ULL | 32;
 
-// The message word schedule of each of the 12 rounds (rounds 10 and 11 repeat 0 and 1).
-constexpr uint8_t kSigma[12][16] = {
+// The message word schedule: round r uses row r % 10 (BLAKE2b has 12 rounds).
+constexpr uint8_t kSigma[10][16] = {
     {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
     {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3},
     {11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4},
@@ -51,8 +51,6 @@ constexpr uint8_t kSigma[12][16] = {
     {13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10},
     {6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5},
     {10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0},
-    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
-    {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3},
 };
 
 #define DDC_LANES_TARGET __attribute__((target("avx512f")))
@@ -91,7 +89,8 @@ DDC_LANES_TARGET void Compress(__m512i h[8], const uint64_t (&words)[16][kLanes]
   }
   v[12] = _mm512_xor_si512(v[12], _mm512_loadu_si512(counters));
   v[14] = _mm512_xor_si512(v[14], _mm512_loadu_si512(finals));
-  for (const auto& s : kSigma) {
+  for (int round = 0; round < 12; ++round) {
+    const uint8_t(&s)[16] = kSigma[round % 10];
     G(v[0], v[4], v[8], v[12], m[s[0]], m[s[1]]);
     G(v[1], v[5], v[9], v[13], m[s[2]], m[s[3]]);
     G(v[2], v[6], v[10], v[14], m[s[4]], m[s[5]]);
