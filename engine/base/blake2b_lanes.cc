@@ -11,6 +11,7 @@
 // tests/base/hash_test.cc checks the digests against libsodium's for every length class around
 // the block size and for batches of many shapes.
 #include <array>
+#include <cassert>
 #include <cstring>
 
 #include "engine/base/hash.h"
@@ -201,6 +202,7 @@ bool Blake2b256ManyUsesLanes() { return HaveLanes(); }
 
 void Blake2b256Many(std::span<const std::span<const uint8_t>> inputs,
                     std::span<std::array<uint8_t, 32>> out) {
+  assert(out.size() >= inputs.size());
   if (inputs.size() >= kMinLaneBatch && HaveLanes()) {
     HashLanes(inputs, out);
     return;

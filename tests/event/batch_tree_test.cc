@@ -14,13 +14,19 @@
 namespace ddc::event_internal {
 namespace {
 
+// n distinct leaf hashes that also differ from those of every other size.
+std::vector<timeline::Hash> Leaves(uint64_t n) {
+  std::vector<timeline::Hash> leaves;
+  for (uint64_t i = 0; i < n; ++i) {
+    const uint8_t data[2] = {static_cast<uint8_t>(i), static_cast<uint8_t>(n)};
+    leaves.push_back(timeline::LeafHash(data));
+  }
+  return leaves;
+}
+
 TEST(BatchTreeTest, MatchesTheReferenceForEverySmallSize) {
   for (uint64_t n = 1; n <= 70; ++n) {
-    std::vector<timeline::Hash> leaves;
-    for (uint64_t i = 0; i < n; ++i) {
-      const uint8_t data[2] = {static_cast<uint8_t>(i), static_cast<uint8_t>(n)};
-      leaves.push_back(timeline::LeafHash(data));
-    }
+    const std::vector<timeline::Hash> leaves = Leaves(n);
     const BatchTree tree(leaves);
     ASSERT_EQ(tree.size(), n);
     ASSERT_EQ(tree.root(), timeline::RootOfLeaves(leaves)) << n;
@@ -38,11 +44,7 @@ TEST(BatchTreeTest, MatchesTheReferenceForEverySmallSize) {
 // changed, one dropped, one added, or another index's path.
 TEST(BatchTreeTest, PathEqualsAgreesWithPath) {
   for (uint64_t n = 1; n <= 40; ++n) {
-    std::vector<timeline::Hash> leaves;
-    for (uint64_t i = 0; i < n; ++i) {
-      const uint8_t data[2] = {static_cast<uint8_t>(i), static_cast<uint8_t>(n)};
-      leaves.push_back(timeline::LeafHash(data));
-    }
+    const std::vector<timeline::Hash> leaves = Leaves(n);
     const BatchTree tree(leaves);
     for (uint64_t i = 0; i < n; ++i) {
       const std::vector<timeline::Hash> path = tree.Path(i);
